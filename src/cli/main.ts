@@ -1,0 +1,56 @@
+import { Command, CommanderError, Option } from 'commander';
+import { oneLine, UsageError } from '../errors.js';
+import { processIo, type Io } from './io.js';
+import { measureAction, type MeasureFlags } from './measure.js';
+import { addSourceOptions, positiveInt, positiveNumber, type SourceFlags } from './options.js';
+import { sourcesCommand } from './sources.js';
+
+/** The wattbench CLI: parses argv, calls the library, prints, and returns the exit code (never exits itself). */
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  let code = 0;
+  const program = new Command('wattbench')
+    .description('energy-efficiency benchmarking: work per joule, measured honestly')
+    .version('0.1.0')
+    .enablePositionalOptions()
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err, outputError: (text) => io.err(`wattbench: ${oneLine(text.replace(/^error: /, ''))}\n`) });
+
+  addSourceOptions(
+    program
+      .command('sources')
+      .description('list every power, energy and utilization source, its state and how to fix it')
+      .option('--json', 'print one JSON array on stdout'),
+  ).action(async (flags: SourceFlags & { json?: boolean }) => {
+    code = await sourcesCommand(flags, io);
+  });
+
+  addSourceOptions(
+    program
+      .command('measure')
+      .description('run a command (no shell) under measurement, one window per repetition')
+      .argument('<command...>', 'the command and its arguments, after --')
+      .addOption(new Option('--repeat <n>', 'repetitions, one window each').default(1).argParser(positiveInt))
+      .addOption(new Option('--interval <ms>', 'sampling interval in milliseconds').default(100).argParser(positiveNumber))
+      .option('--out <file.csv>', 'results file (default results/<run id>.csv)')
+      .option('--json', 'print the run as one JSON document on stdout (the command\'s stdout goes to stderr)')
+      .option('--label <name>', 'machine name written in the results (default: host name)')
+      .passThroughOptions(),
+  ).action(async (command: string[], flags: MeasureFlags) => {
+    code = await measureAction(command, flags, io);
+  });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0 ? 0 : 2;
+    }
+    if (err instanceof UsageError) {
+      io.err(`wattbench: ${oneLine(err)}\n`);
+      return err.exitCode;
+    }
+    io.err(`wattbench: internal error: ${oneLine(err)}\n`);
+    return 2;
+  }
+}

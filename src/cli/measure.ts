@@ -1,0 +1,93 @@
+import { measureCommand } from '../runner/command.js';
+import { machineName, newRunId, Session } from '../runner/session.js';
+import type { RunResult, Window } from '../runner/types.js';
+import { collectFingerprint } from '../results/fingerprint.js';
+import { writeRun } from '../results/write.js';
+import { readGovernor } from '../sources/cpufreq.js';
+import { sourceContext } from '../sources/discover.js';
+import { summarize } from '../stats/descriptive.js';
+import { num, pct, table } from './format.js';
+import type { Io } from './io.js';
+import { sessionOptions, type SourceFlags } from './options.js';
+
+/** Flags of `wattbench measure`. */
+export interface MeasureFlags extends SourceFlags {
+  repeat: number;
+  interval: number;
+  out?: string;
+  json?: boolean;
+  label?: string;
+}
+
+/** `wattbench measure -- <cmd>`: runs the command N times, one window each, writes the rows, exits with its code. */
+export async function measureAction(argv: string[], flags: MeasureFlags, io: Io): Promise<number> {
+  const options = sessionOptions(flags);
+  const governorP = readGovernor(sourceContext(options));
+  const session = await Session.open(options);
+  const startedAt = new Date().toISOString();
+  const run: RunResult = {
+    runId: newRunId(),
+    machine: machineName(flags.label),
+    startedAt,
+    windows: [],
+    probes: session.probes,
+    rule: session.meter.rule,
+    settings: { command: argv, repeat: flags.repeat, intervalMs: flags.interval, sysfs: flags.sysfs, procfs: flags.procfs, estimate: options.estimate },
+  };
+  io.err(`wattbench: measuring ${JSON.stringify(argv.join(' '))} x${flags.repeat}; energy: ${run.rule.description}\n`);
+  try {
+    await measureCommand(session, argv, {
+      repeat: flags.repeat,
+      stdout: flags.json ? 'stderr' : 'inherit',
+      onWindow: (w) => run.windows.push(w),
+    });
+  } finally {
+    await session.close();
+  }
+  const fingerprint = await collectFingerprint(await governorP);
+  const paths = await writeRun(run, { ...(flags.out ? { out: flags.out } : {}), fingerprint });
+  if (flags.json) {
+    io.out(`${JSON.stringify({ runId: run.runId, machine: run.machine, startedAt, files: paths, totalRule: run.rule, windows: run.windows }, null, 2)}\n`);
+  } else {
+    io.err(`${summaryText(run.windows)}\nwritten: ${paths.csv} (per source: ${paths.sources}; metadata: ${paths.json})\n`);
+  }
+  const last = run.windows[run.windows.length - 1];
+  if (!last) return 2;
+  // A command killed by a signal exits like a shell would report it: 128 + signal number.
+  return last.exitCode ?? 128 + signalNumber(last.signal);
+}
+
+function signalNumber(signal: string | null): number {
+  const numbers: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGSEGV: 11, SIGPIPE: 13, SIGTERM: 15 };
+  return (signal && numbers[signal]) || 1;
+}
+
+/** The human summary: one line per repetition, then median and spread. */
+export function summaryText(windows: Window[]): string {
+  const rows = windows.map((w) => [
+    String(w.repetition),
+    num(w.durationS),
+    num(w.energyJ),
+    num(w.powerW),
+    w.quality,
+    num(w.cpuUtilPct, 3),
+    num(w.processCpuS, 3),
+    w.exitCode === null ? (w.signal ?? '-') : String(w.exitCode),
+    w.valid ? 'yes' : 'NO',
+  ]);
+  const lines = [table(['rep', 'duration_s', 'energy_j', 'power_w', 'quality', 'cpu_util_%', 'proc_cpu_s', 'exit', 'valid'], rows)];
+  const first = windows[0];
+  if (first) {
+    lines.push(`source: ${first.source}${first.quality === 'estimated' ? ' (ESTIMATED, not measured)' : ''}`);
+    const stat = (label: string, unit: string, values: Array<number | null>): string => {
+      const s = summarize(values.filter((v): v is number => v !== null));
+      return s.n === 0 ? `${label}: -` : `${label}: median ${num(s.median)} ${unit} (min ${num(s.min)}, max ${num(s.max)}, CV ${pct(s.cv)})`;
+    };
+    lines.push(stat('duration', 's', windows.map((w) => w.durationS)));
+    lines.push(stat('energy', 'J', windows.map((w) => w.energyJ)));
+    lines.push(stat('power', 'W', windows.map((w) => w.powerW)));
+  }
+  const warnings = [...new Set(windows.flatMap((w) => w.warnings))];
+  for (const w of warnings) lines.push(`warning: ${w}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,60 @@
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { UsageError } from '../errors.js';
+import type { SessionOptions } from '../runner/session.js';
+
+/** Options shared by the measuring commands, and their parsers (bad values are usage errors, exit 2). */
+
+/** Parses a positive number, or throws commander's usage error. */
+export function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`expected a positive number, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+/** Parses a positive integer, or throws commander's usage error. */
+export function positiveInt(value: string): number {
+  const n = positiveNumber(value);
+  if (!Number.isInteger(n)) throw new InvalidArgumentError(`expected a whole number, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+/** Parses a non-negative number of watts. */
+export function watts(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`expected watts (a number >= 0), got ${JSON.stringify(value)}`);
+  return n;
+}
+
+/** Options every command that reads sources takes. */
+export interface SourceFlags {
+  sysfs: string;
+  procfs: string;
+  tdp?: number;
+  idleWatts?: number;
+  maxWatts?: number;
+}
+
+/** Adds --sysfs, --procfs and the estimate overrides. */
+export function addSourceOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--sysfs <dir>', 'root of sysfs (for containers and tests)').default('/sys'))
+    .addOption(new Option('--procfs <dir>', 'root of procfs').default('/proc'))
+    .addOption(new Option('--tdp <watts>', 'CPU TDP for the estimate when no sensor is readable (Teads curve)').argParser(positiveNumber))
+    .addOption(new Option('--idle-watts <watts>', 'machine idle power for a linear estimate (with --max-watts)').argParser(watts))
+    .addOption(new Option('--max-watts <watts>', 'machine full-load power for a linear estimate (with --idle-watts)').argParser(watts));
+}
+
+/** Turns parsed flags into session options, checking that the linear estimate gets both ends. */
+export function sessionOptions(flags: SourceFlags & { interval?: number }): SessionOptions {
+  if ((flags.idleWatts === undefined) !== (flags.maxWatts === undefined)) {
+    throw new UsageError('--idle-watts and --max-watts go together');
+  }
+  if (flags.idleWatts !== undefined && flags.maxWatts !== undefined && flags.maxWatts < flags.idleWatts) {
+    throw new UsageError('--max-watts must be at least --idle-watts');
+  }
+  const estimate: SessionOptions['estimate'] = {};
+  if (flags.tdp !== undefined) estimate.tdpW = flags.tdp;
+  if (flags.idleWatts !== undefined) estimate.idleW = flags.idleWatts;
+  if (flags.maxWatts !== undefined) estimate.maxW = flags.maxWatts;
+  return { sysfs: flags.sysfs, procfs: flags.procfs, estimate, ...(flags.interval !== undefined ? { intervalMs: flags.interval } : {}) };
+}

@@ -1,0 +1,83 @@
+import { spawn } from 'node:child_process';
+import { UsageError } from '../errors.js';
+import type { Measurement } from '../sampler/window.js';
+import { processCpuSource } from '../sources/process-cpu.js';
+import type { Session } from './session.js';
+import type { Window } from './types.js';
+
+/** Runs a command (no shell) inside measurement windows, one window per repetition. */
+
+/** Options for measuring a command. */
+export interface CommandOptions {
+  /** Repetitions, one window each (default 1). */
+  repeat?: number;
+  /** Where the command's stdout goes: inherited (default), or sent to our stderr so stdout stays one JSON document. */
+  stdout?: 'inherit' | 'stderr';
+  /** Called after each window. */
+  onWindow?: (window: Window) => void;
+}
+
+interface Exit {
+  exitCode: number | null;
+  signal: string | null;
+}
+
+function runOnce(session: Session, argv: string[], stdout: 'inherit' | 'stderr'): Promise<Exit> {
+  const [file, ...args] = argv;
+  if (!file) return Promise.reject(new UsageError('no command given: use wattbench measure -- <command> [args...]'));
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, { stdio: ['inherit', stdout === 'inherit' ? 'inherit' : 'pipe', 'inherit'], shell: false });
+    child.once('spawn', () => {
+      if (child.pid !== undefined) session.sampler.add(processCpuSource(session.context, child.pid));
+    });
+    if (stdout === 'stderr') child.stdout?.pipe(process.stderr, { end: false });
+    child.once('error', (err: NodeJS.ErrnoException) => {
+      const why = err.code === 'ENOENT' ? 'not found on PATH' : err.code === 'EACCES' ? 'not executable' : err.message;
+      reject(new UsageError(`cannot start ${JSON.stringify(file)}: ${why}`));
+    });
+    child.once('close', (exitCode, signal) => resolve({ exitCode, signal }));
+  });
+}
+
+/** Measures `argv` `repeat` times in the session; rejects with a UsageError when the command cannot start. */
+export async function measureCommand(session: Session, argv: string[], options: CommandOptions = {}): Promise<Window[]> {
+  const repeat = options.repeat ?? 1;
+  const windows: Window[] = [];
+  for (let repetition = 1; repetition <= repeat; repetition++) {
+    const before = new Set(session.sampler.sources().map((s) => s.info.id));
+    let measured: { measurement: Measurement; result: Exit };
+    try {
+      measured = await session.measure(() => runOnce(session, argv, options.stdout ?? 'inherit'));
+    } finally {
+      for (const s of session.sampler.sources()) if (!before.has(s.info.id)) session.sampler.remove(s.info.id);
+    }
+    const { measurement, result } = measured;
+    const window = commandWindow(argv, repetition, measurement, result);
+    windows.push(window);
+    options.onWindow?.(window);
+  }
+  return windows;
+}
+
+/** Builds the window of one command run: work is 1 run; invalid when the command failed or energy is missing. */
+export function commandWindow(argv: string[], repetition: number, measurement: Measurement, exit: Exit): Window {
+  const failed = exit.exitCode !== 0;
+  const energyMissing = measurement.energyJ === null && measurement.source !== 'none';
+  const warnings = [...measurement.warnings];
+  if (failed) warnings.push(exit.signal ? `command killed by ${exit.signal}` : `command exited with code ${exit.exitCode}`);
+  return {
+    ...measurement,
+    warnings,
+    benchmark: argv.join(' '),
+    kind: 'command',
+    threads: null,
+    repetition,
+    work: 1,
+    workUnit: 'run',
+    version: null,
+    checksum: null,
+    exitCode: exit.exitCode,
+    signal: exit.signal,
+    valid: !failed && !energyMissing,
+  };
+}

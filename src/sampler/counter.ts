@@ -1,0 +1,44 @@
+/** Counter arithmetic: the difference of two reads of a cumulative counter, with wraps and resets made explicit. */
+
+/** The outcome of differencing two counter reads. */
+export type CounterDelta =
+  | { state: 'first' }
+  | { state: 'delta'; delta: number }
+  | { state: 'wrapped'; delta: number }
+  | { state: 'reset'; reason: string };
+
+/** Limits a delta must respect to be believed. */
+export interface CounterLimits {
+  /** Raw value at which the counter wraps to 0, or null when unknown (then any decrease is a reset). */
+  maxRange: number | null;
+  /** Joules per raw unit. */
+  joulesPerUnit: number;
+  /** Highest power the source can plausibly show; a delta implying more is a reset or glitch. */
+  maxPlausiblePowerW: number;
+}
+
+/** Default plausibility bound: no single counter in a machine draws 10 kW. */
+export const DEFAULT_MAX_PLAUSIBLE_POWER_W = 10_000;
+
+/** Differences `next` against `prev` over `dtS` seconds; an impossible delta is a `reset`, never a number to add. */
+export function counterDelta(prev: number | null, next: number, dtS: number, limits: CounterLimits): CounterDelta {
+  if (prev === null) return { state: 'first' };
+  if (!Number.isFinite(next) || next < 0) return { state: 'reset', reason: `unreadable value ${next}` };
+  if (limits.maxRange !== null && next > limits.maxRange) {
+    return { state: 'reset', reason: `value ${next} above max_energy_range ${limits.maxRange}` };
+  }
+  const plausible = (raw: number): boolean =>
+    dtS > 0 ? (raw * limits.joulesPerUnit) / dtS <= limits.maxPlausiblePowerW : raw === 0;
+  if (next >= prev) {
+    const delta = next - prev;
+    return plausible(delta)
+      ? { state: 'delta', delta }
+      : { state: 'reset', reason: `jump of ${delta} in ${dtS.toFixed(3)} s exceeds ${limits.maxPlausiblePowerW} W` };
+  }
+  if (limits.maxRange === null) return { state: 'reset', reason: `counter went back from ${prev} to ${next} (no known range)` };
+  // One wrap: the counter ran from prev up to maxRange, restarted at 0 and reached next (the kernel's documented rule).
+  const delta = next + limits.maxRange - prev;
+  return plausible(delta)
+    ? { state: 'wrapped', delta }
+    : { state: 'reset', reason: `counter went back from ${prev} to ${next}, more than one wrap could explain` };
+}

@@ -1,0 +1,187 @@
+import type { CpuTimes, SourceInfo } from '../sources/types.js';
+import { counterDelta, DEFAULT_MAX_PLAUSIBLE_POWER_W } from './counter.js';
+import type { SampleRecord } from './sampler.js';
+
+/** Per-source figures of one window, computed from that source's records between two bracketing reads. */
+
+/** What one source says about one window. */
+export interface SourceWindow {
+  id: string;
+  kind: SourceInfo['kind'];
+  scope: SourceInfo['scope'];
+  quality: SourceInfo['quality'];
+  /** Energy in joules (counters and gauges), or null with `reason`. */
+  energyJ: number | null;
+  /** Average power in watts over the covered time, or null. */
+  powerW: number | null;
+  /** Utilization % (system: of all CPUs; process: of one core), frequency MHz or temperature °C, by kind. */
+  value: number | null;
+  /** Steal time as % of all CPU time, for system utilization where known. */
+  stealPct?: number | null;
+  /** CPU seconds, for a process. */
+  cpuS?: number | null;
+  /** Readable records used. */
+  samples: number;
+  /** Why a figure is null, or null. */
+  reason: string | null;
+  warnings: string[];
+}
+
+type Rec = SampleRecord;
+
+function valid<T>(records: Rec[]): Array<{ tS: number; value: T }> {
+  return records.filter((r) => r.value !== null) as Array<{ tS: number; value: T }>;
+}
+
+function coverageWarning(records: Rec[], used: Array<{ tS: number }>, label: string): string[] {
+  const first = records[0];
+  const last = records[records.length - 1];
+  const out: string[] = [];
+  if (first && used[0] && first.value === null) out.push(`${label}: start read failed (${first.reason}); energy starts ${(used[0].tS - first.tS).toFixed(3)} s late`);
+  if (last && used.length && last.value === null) out.push(`${label}: end read failed (${last.reason}); energy ends early`);
+  return out;
+}
+
+/** Differences a counter across a window: wraps corrected, impossible deltas dropped and flagged, never added. */
+export function integrateCounter(info: SourceInfo, records: Rec[]): SourceWindow {
+  const base = windowBase(info);
+  const used = valid<number>(records);
+  base.samples = used.length;
+  if (used.length < 2) {
+    base.reason = `${used.length} readable sample(s) in the window; a counter needs 2${firstReason(records)}`;
+    return base;
+  }
+  const limits = {
+    maxRange: info.maxRange ?? null,
+    joulesPerUnit: info.joulesPerUnit ?? 1,
+    maxPlausiblePowerW: DEFAULT_MAX_PLAUSIBLE_POWER_W,
+  };
+  let raw = 0;
+  let wraps = 0;
+  let droppedS = 0;
+  const resets: string[] = [];
+  for (let i = 1; i < used.length; i++) {
+    const a = used[i - 1] as { tS: number; value: number };
+    const b = used[i] as { tS: number; value: number };
+    const d = counterDelta(a.value, b.value, b.tS - a.tS, limits);
+    if (d.state === 'delta' || d.state === 'wrapped') raw += d.delta;
+    if (d.state === 'wrapped') wraps += 1;
+    if (d.state === 'reset') {
+      droppedS += b.tS - a.tS;
+      resets.push(d.reason);
+    }
+  }
+  const spanS = (used[used.length - 1] as { tS: number }).tS - (used[0] as { tS: number }).tS;
+  base.energyJ = raw * limits.joulesPerUnit;
+  base.powerW = spanS - droppedS > 0 ? base.energyJ / (spanS - droppedS) : null;
+  if (wraps > 0) base.warnings.push(`${info.id}: ${wraps} counter wrap(s) corrected`);
+  if (resets.length > 0) {
+    base.warnings.push(
+      `${info.id}: ${resets.length} impossible delta(s) dropped, ${droppedS.toFixed(3)} s of ${spanS.toFixed(3)} s not counted (${resets[0]})`,
+    );
+  }
+  base.warnings.push(...coverageWarning(records, used, info.id));
+  return base;
+}
+
+/** Integrates a power gauge over the window with the trapezoid rule on measured timestamps. */
+export function integrateGauge(info: SourceInfo, records: Rec[]): SourceWindow {
+  const base = windowBase(info);
+  const used = valid<number>(records);
+  base.samples = used.length;
+  if (used.length < 2) {
+    base.reason = `${used.length} readable sample(s) in the window; a gauge needs 2${firstReason(records)}`;
+    return base;
+  }
+  let energyJ = 0;
+  for (let i = 1; i < used.length; i++) {
+    const a = used[i - 1] as { tS: number; value: number };
+    const b = used[i] as { tS: number; value: number };
+    energyJ += ((a.value + b.value) / 2) * (b.tS - a.tS);
+  }
+  const spanS = (used[used.length - 1] as { tS: number }).tS - (used[0] as { tS: number }).tS;
+  base.energyJ = energyJ;
+  base.powerW = spanS > 0 ? energyJ / spanS : null;
+  const period = info.updatePeriodS ?? 0;
+  if (period > 0 && spanS < 2 * period) {
+    base.warnings.push(`${info.id}: window of ${spanS.toFixed(3)} s is shorter than two sensor updates (${period} s each)`);
+  }
+  base.warnings.push(...coverageWarning(records, used, info.id));
+  return base;
+}
+
+/** Utilization over the window from the first and last readable CPU times. */
+export function integrateUtilization(info: SourceInfo, records: Rec[], durationS: number): SourceWindow {
+  const base = windowBase(info);
+  const used = valid<CpuTimes>(records);
+  base.samples = used.length;
+  const first = used[0];
+  const last = used[used.length - 1];
+  if (info.scope === 'process' && last) {
+    // The process started inside the window at zero CPU time, so its last readable total is its use.
+    base.cpuS = last.value.busyS;
+    base.value = durationS > 0 ? (last.value.busyS / durationS) * 100 : null;
+    return base;
+  }
+  if (!first || !last || used.length < 2) {
+    base.reason = `${used.length} readable sample(s); utilization needs 2${firstReason(records)}`;
+    return base;
+  }
+  const busyS = last.value.busyS - first.value.busyS;
+  const totalS = (last.value.totalS ?? 0) - (first.value.totalS ?? 0);
+  base.value = totalS > 0 ? (busyS / totalS) * 100 : null;
+  base.stealPct =
+    totalS > 0 && last.value.stealS !== null && first.value.stealS !== null
+      ? ((last.value.stealS - first.value.stealS) / totalS) * 100
+      : null;
+  if (totalS <= 0) base.reason = 'no CPU ticks elapsed in the window (shorter than 10 ms?)';
+  return base;
+}
+
+/** Mean (frequency) or maximum (temperature) of a telemetry series over the window. */
+export function summarizeTelemetry(info: SourceInfo, records: Rec[]): SourceWindow {
+  const base = windowBase(info);
+  const used = valid<number>(records);
+  base.samples = used.length;
+  if (used.length === 0) {
+    base.reason = `no readable sample${firstReason(records)}`;
+    return base;
+  }
+  const values = used.map((r) => r.value);
+  base.value = info.kind === 'temperature' ? Math.max(...values) : values.reduce((a, b) => a + b, 0) / values.length;
+  return base;
+}
+
+/** Computes one source's window by its kind. */
+export function integrate(info: SourceInfo, records: Rec[], durationS: number): SourceWindow {
+  switch (info.kind) {
+    case 'counter':
+      return integrateCounter(info, records);
+    case 'gauge':
+      return integrateGauge(info, records);
+    case 'utilization':
+      return integrateUtilization(info, records, durationS);
+    default:
+      return summarizeTelemetry(info, records);
+  }
+}
+
+function windowBase(info: SourceInfo): SourceWindow {
+  return {
+    id: info.id,
+    kind: info.kind,
+    scope: info.scope,
+    quality: info.quality,
+    energyJ: null,
+    powerW: null,
+    value: null,
+    samples: 0,
+    reason: null,
+    warnings: [],
+  };
+}
+
+function firstReason(records: Rec[]): string {
+  const failed = records.find((r) => r.value === null);
+  return failed?.reason ? ` (${failed.reason})` : '';
+}

@@ -1,0 +1,100 @@
+import type { SourceInfo } from '../sources/types.js';
+import { monotonicS } from '../units.js';
+import { integrate, type SourceWindow } from './integrate.js';
+import type { Mark, Sampler } from './sampler.js';
+import { totalRule, type TotalRule } from './total.js';
+
+/** A measured interval: energy per source, the total by the declared rule, utilization and telemetry. */
+export interface Measurement {
+  /** Wall-clock start, ISO 8601. */
+  startedAt: string;
+  durationS: number;
+  /** Total energy by the rule, or null with a warning when a source in the rule had no figure. */
+  energyJ: number | null;
+  powerW: number | null;
+  quality: TotalRule['quality'];
+  /** The ids the total adds, joined with `+`. */
+  source: string;
+  /** System CPU utilization %, of all CPUs. */
+  cpuUtilPct: number | null;
+  stealPct: number | null;
+  /** CPU seconds of the measured process tree, when one was attached. */
+  processCpuS: number | null;
+  freqMhz: number | null;
+  tempC: number | null;
+  sources: Array<SourceWindow & { inTotal: boolean }>;
+  warnings: string[];
+}
+
+/** An open window: close it to get its measurement. */
+export interface OpenWindow {
+  readonly startedAt: string;
+  readonly start: Mark;
+  readonly startS: number;
+}
+
+/** Opens and closes windows on a running sampler and turns their records into measurements. */
+export class WindowMeter {
+  readonly rule: TotalRule;
+
+  constructor(private readonly sampler: Sampler) {
+    this.rule = totalRule(sampler.sources().map((s) => s.info));
+  }
+
+  /** Takes the bracketing read at the start of a window. */
+  async open(): Promise<OpenWindow> {
+    const start = await this.sampler.mark();
+    return { start, startS: monotonicS(), startedAt: new Date().toISOString() };
+  }
+
+  /** Takes the bracketing read at the end and computes the window; `endS` is when the work ended, if known. */
+  async close(window: OpenWindow, endS = monotonicS()): Promise<Measurement> {
+    const end = await this.sampler.mark();
+    const durationS = endS - window.startS;
+    const infos = this.sampler.sources().map((s) => s.info);
+    const sources = infos.map((info) => ({
+      ...integrate(info, this.sampler.between(info.id, window.start, end), durationS),
+      inTotal: this.rule.ids.includes(info.id),
+    }));
+    this.sampler.trimBefore(end);
+    return measurementOf(window.startedAt, durationS, sources, this.rule, infos);
+  }
+}
+
+function measurementOf(
+  startedAt: string,
+  durationS: number,
+  sources: Measurement['sources'],
+  rule: TotalRule,
+  infos: SourceInfo[],
+): Measurement {
+  const warnings = sources.flatMap((s) => s.warnings);
+  const inTotal = sources.filter((s) => s.inTotal);
+  let energyJ: number | null = null;
+  const missing = inTotal.filter((s) => s.energyJ === null);
+  if (inTotal.length > 0 && missing.length === 0) energyJ = inTotal.reduce((sum, s) => sum + (s.energyJ as number), 0);
+  for (const s of missing) warnings.push(`${s.id}: no energy for this window (${s.reason}); the total is unknown`);
+  const system = sources.find((s) => s.kind === 'utilization' && s.scope === 'cpu');
+  const proc = sources.find((s) => s.kind === 'utilization' && s.scope === 'process');
+  const freq = sources.find((s) => s.kind === 'frequency');
+  const temp = sources.find((s) => s.kind === 'temperature');
+  if (rule.quality === 'estimated') {
+    const model = infos.find((i) => rule.ids.includes(i.id))?.model;
+    warnings.push(`energy is ESTIMATED${model ? ` by model ${model.id}` : ''}, not measured`);
+  }
+  return {
+    startedAt,
+    durationS,
+    energyJ,
+    powerW: energyJ !== null && durationS > 0 ? energyJ / durationS : null,
+    quality: energyJ === null ? 'none' : rule.quality,
+    source: rule.ids.join('+') || 'none',
+    cpuUtilPct: system?.value ?? null,
+    stealPct: system?.stealPct ?? null,
+    processCpuS: proc?.cpuS ?? null,
+    freqMhz: freq?.value ?? null,
+    tempC: temp?.value ?? null,
+    sources,
+    warnings,
+  };
+}

@@ -1,0 +1,55 @@
+import { cpus } from 'node:os';
+import type { EstimateOptions } from './estimate-model.js';
+import { probeEstimate } from './estimate.js';
+import { nodeFileReader } from './files.js';
+import { probeCpufreq } from './cpufreq.js';
+import { probePowercap } from './powercap.js';
+import { probeProcStat, procStatReader } from './procstat.js';
+import { probeThermal } from './thermal.js';
+import type { FileReader, Probe, SourceContext } from './types.js';
+
+/** Options for discovering sources. */
+export interface DiscoverOptions {
+  /** Root of sysfs (default `/sys`). */
+  sysfs?: string;
+  /** Root of procfs (default `/proc`). */
+  procfs?: string;
+  /** File-reading seam (tests inject errors through it). */
+  files?: FileReader;
+  /** Overrides for the estimate's power model. */
+  estimate?: EstimateOptions;
+}
+
+/** Builds the context sources read through. */
+export function sourceContext(options: DiscoverOptions = {}): SourceContext {
+  return { sysfs: options.sysfs ?? '/sys', procfs: options.procfs ?? '/proc', files: options.files ?? nodeFileReader };
+}
+
+/** Returns true for a usable source that measures energy or power (not utilization or telemetry). */
+export function isMeasuredEnergy(probe: Probe): boolean {
+  return probe.state === 'ok' && probe.info.quality === 'measured' && (probe.info.kind === 'counter' || probe.info.kind === 'gauge');
+}
+
+/** Probes every interface once and returns all of them, usable or not, each with its state, reason and fix. */
+export async function discoverSources(options: DiscoverOptions = {}): Promise<Probe[]> {
+  const ctx = sourceContext(options);
+  const readTimes = procStatReader(ctx);
+  const [powercap, procstat, cpufreq, thermal] = await Promise.all([
+    probePowercap(ctx),
+    probeProcStat(ctx, readTimes),
+    probeCpufreq(ctx),
+    probeThermal(ctx),
+  ]);
+  const utilization = procstat.source?.info.kind === 'utilization' ? procstat.source : null;
+  const estimate = await probeEstimate(
+    utilization ? (utilization.read as typeof readTimes) : readTimes,
+    options.estimate ?? {},
+    cpus().length || 1,
+  );
+  const probes = [...powercap, procstat, cpufreq, thermal];
+  if (probes.some(isMeasuredEnergy) && estimate.state === 'ok') {
+    estimate.reason = 'not used: measured sources are available, and estimates are never mixed with measurements';
+  }
+  probes.push(estimate);
+  return probes;
+}

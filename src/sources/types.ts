@@ -1,0 +1,115 @@
+/** The source model (DESIGN.md §3): every interface wattbench reads is a source with a kind, a scope and a quality. */
+
+/**
+ * What a source's values mean: a cumulative energy `counter`, an instantaneous or averaged power `gauge`,
+ * CPU time for `utilization`, or auxiliary `frequency` (MHz) and `temperature` (°C) telemetry.
+ */
+export type SourceKind = 'counter' | 'gauge' | 'utilization' | 'frequency' | 'temperature';
+
+/** What part of the machine a source covers; the total rule uses it to avoid double counting. */
+export type Scope =
+  | 'cpu-package'
+  | 'cpu-core'
+  | 'cpu-uncore'
+  | 'dram'
+  | 'psys'
+  | 'gpu'
+  | 'npu'
+  | 'system-wall'
+  | 'battery'
+  | 'cpu'
+  | 'process';
+
+/** Whether a value was read from a sensor or computed from a model. */
+export type Quality = 'measured' | 'estimated';
+
+/** The outcome of probing a source. */
+export type ProbeState = 'ok' | 'absent' | 'permission' | 'error';
+
+/** Static description of a source, fixed at probe time. */
+export interface SourceInfo {
+  /** Stable id such as `rapl:package-0`, `procstat:cpu` or `estimate:cpu`. */
+  id: string;
+  kind: SourceKind;
+  scope: Scope;
+  quality: Quality;
+  /** One line saying what is read and from where. */
+  description: string;
+  /** For counters: joules per raw unit (1e-6 for µJ counters). */
+  joulesPerUnit?: number;
+  /** For counters: the raw value at which the counter wraps to 0, when known. */
+  maxRange?: number | null;
+  /** Seconds between the sensor's own updates; windows shorter than two updates are flagged. */
+  updatePeriodS?: number;
+  /** When set, this source reads the same thing as another one (an mmio mirror, a mirrored die) and never enters a total. */
+  duplicateOf?: string;
+  /** For estimates: the model id and the parameters actually used. */
+  model?: { id: string; params: Record<string, string | number> };
+}
+
+/** CPU time read from /proc (or the OS), cumulative, in seconds. */
+export interface CpuTimes {
+  /** Busy seconds (user + nice + system + irq + softirq + steal, guest excluded as it is inside user). */
+  busyS: number;
+  /** All seconds across CPUs (busy + idle + iowait), or null for a process, which has no idle time. */
+  totalS: number | null;
+  /** Seconds stolen by the hypervisor, or null when unknown. */
+  stealS: number | null;
+  /** Number of CPUs summed, or null for a process. */
+  cpus: number | null;
+}
+
+/** One read: a value, or the reason it could not be read (never a made-up 0). */
+export type ReadResult<T> = { ok: true; value: T; atS?: number } | { ok: false; reason: string };
+
+interface SourceBase<K extends SourceKind, T> {
+  readonly info: SourceInfo & { kind: K };
+  /** Reads the current value; must never throw and never block the event loop. */
+  read(): Promise<ReadResult<T>>;
+  /** Releases what the source holds (streams, handles). */
+  close?(): Promise<void>;
+}
+
+/** A cumulative energy counter in raw units (see `info.joulesPerUnit`, `info.maxRange`). */
+export type CounterSource = SourceBase<'counter', number>;
+/** A power gauge in watts. */
+export type GaugeSource = SourceBase<'gauge', number>;
+/** A CPU-time reader. */
+export type UtilizationSource = SourceBase<'utilization', CpuTimes>;
+/** A frequency reader in MHz. */
+export type FrequencySource = SourceBase<'frequency', number>;
+/** A temperature reader in °C. */
+export type TemperatureSource = SourceBase<'temperature', number>;
+
+/** Any usable source. */
+export type Source = CounterSource | GaugeSource | UtilizationSource | FrequencySource | TemperatureSource;
+
+/** The result of probing one interface: usable with its source, or a state with a reason and a fix. */
+export interface Probe {
+  info: SourceInfo;
+  state: ProbeState;
+  /** Why the source is not usable (or a note when it is), or null. */
+  reason: string | null;
+  /** The exact persistent fix a person can apply, or null when there is none. */
+  fix: string | null;
+  /** Present exactly when `state` is `ok`. */
+  source?: Source;
+}
+
+/** The file-reading seam: tests inject errors (EACCES as root) and fake trees through it. */
+export interface FileReader {
+  /** Reads a whole text file. */
+  readText(path: string): Promise<string>;
+  /** Lists a directory's entries. */
+  list(path: string): Promise<string[]>;
+}
+
+/** Where sources look: the filesystem roots of DESIGN.md §3 and the reading seam. */
+export interface SourceContext {
+  /** Root of sysfs, `/sys` by default. */
+  sysfs: string;
+  /** Root of procfs, `/proc` by default. */
+  procfs: string;
+  /** How files are read. */
+  files: FileReader;
+}
