@@ -3,6 +3,8 @@ import { machineName, newRunId, Session } from '../runner/session.js';
 import type { RunResult, Window } from '../runner/types.js';
 import { collectFingerprint } from '../results/fingerprint.js';
 import { writeRun } from '../results/write.js';
+import { assertFree } from '../results/atomic.js';
+import { runPaths } from '../results/paths.js';
 import { readGovernor } from '../sources/cpufreq.js';
 import { sourceContext } from '../sources/discover.js';
 import { summarize } from '../stats/descriptive.js';
@@ -22,6 +24,8 @@ export interface MeasureFlags extends SourceFlags {
 /** `wattbench measure -- <cmd>`: runs the command N times, one window each, writes the rows, exits with its code. */
 export async function measureAction(argv: string[], flags: MeasureFlags, io: Io): Promise<number> {
   const options = sessionOptions(flags);
+  // Refuse a taken --out before measuring, so nothing measured is lost to a name clash.
+  if (flags.out) await assertFree(Object.values(runPaths('check', flags.out)));
   const governorP = readGovernor(sourceContext(options));
   const session = await Session.open(options);
   const startedAt = new Date().toISOString();

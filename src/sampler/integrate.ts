@@ -20,6 +20,8 @@ export interface SourceWindow {
   stealPct?: number | null;
   /** CPU seconds, for a process. */
   cpuS?: number | null;
+  /** Seconds between the first and last readable records (the bracketing reads straddle the work by a little). */
+  spanS: number | null;
   /** Readable records used. */
   samples: number;
   /** Why a figure is null, or null. */
@@ -72,12 +74,13 @@ export function integrateCounter(info: SourceInfo, records: Rec[]): SourceWindow
     }
   }
   const spanS = (used[used.length - 1] as { tS: number }).tS - (used[0] as { tS: number }).tS;
+  base.spanS = spanS;
   base.energyJ = raw * limits.joulesPerUnit;
   base.powerW = spanS - droppedS > 0 ? base.energyJ / (spanS - droppedS) : null;
   if (wraps > 0) base.warnings.push(`${info.id}: ${wraps} counter wrap(s) corrected`);
   if (resets.length > 0) {
     base.warnings.push(
-      `${info.id}: ${resets.length} impossible delta(s) dropped, ${droppedS.toFixed(3)} s of ${spanS.toFixed(3)} s not counted (${resets[0]})`,
+      `${info.id}: ${resets.length} impossible delta(s) dropped, ${droppedS.toFixed(3)} s of ${spanS.toFixed(3)} s unmeasured and given the average power of the rest (${resets[0]})`,
     );
   }
   base.warnings.push(...coverageWarning(records, used, info.id));
@@ -100,6 +103,7 @@ export function integrateGauge(info: SourceInfo, records: Rec[]): SourceWindow {
     energyJ += ((a.value + b.value) / 2) * (b.tS - a.tS);
   }
   const spanS = (used[used.length - 1] as { tS: number }).tS - (used[0] as { tS: number }).tS;
+  base.spanS = spanS;
   base.energyJ = energyJ;
   base.powerW = spanS > 0 ? energyJ / spanS : null;
   const period = info.updatePeriodS ?? 0;
@@ -175,6 +179,7 @@ function windowBase(info: SourceInfo): SourceWindow {
     energyJ: null,
     powerW: null,
     value: null,
+    spanS: null,
     samples: 0,
     reason: null,
     warnings: [],
@@ -184,4 +189,13 @@ function windowBase(info: SourceInfo): SourceWindow {
 function firstReason(records: Rec[]): string {
   const failed = records.find((r) => r.value === null);
   return failed?.reason ? ` (${failed.reason})` : '';
+}
+
+/**
+ * Aligns an energy figure to the work: the bracketing reads straddle the work by the time they take, so the
+ * energy of the window is the source's average power over its reads times the work's own duration.
+ */
+export function alignToDuration(w: SourceWindow, durationS: number): SourceWindow {
+  if ((w.kind !== 'counter' && w.kind !== 'gauge') || w.powerW === null || !(durationS > 0)) return w;
+  return { ...w, energyJ: w.powerW * durationS };
 }

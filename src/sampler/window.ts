@@ -1,6 +1,6 @@
 import type { SourceInfo } from '../sources/types.js';
 import { monotonicS } from '../units.js';
-import { integrate, type SourceWindow } from './integrate.js';
+import { alignToDuration, integrate, type SourceWindow } from './integrate.js';
 import type { Mark, Sampler } from './sampler.js';
 import { totalRule, type TotalRule } from './total.js';
 
@@ -53,7 +53,7 @@ export class WindowMeter {
     const durationS = endS - window.startS;
     const infos = this.sampler.sources().map((s) => s.info);
     const sources = infos.map((info) => ({
-      ...integrate(info, this.sampler.between(info.id, window.start, end), durationS),
+      ...alignToDuration(integrate(info, this.sampler.between(info.id, window.start, end), durationS), durationS),
       inTotal: this.rule.ids.includes(info.id),
     }));
     this.sampler.trimBefore(end);

@@ -1,0 +1,147 @@
+import { cp, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COLUMNS } from '../../src/results/schema.js';
+import { runCli } from '../helpers/cli.js';
+import { procfs, sysfs } from '../helpers/fake-files.js';
+
+let dir = '';
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'wb-e2e-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const readRows = async (path: string): Promise<Array<Record<string, string>>> => parse(await readFile(path, 'utf8'), { columns: true });
+
+describe('wattbench measure (built CLI)', () => {
+  it('measures a real sleep on a fake RAPL tree whose counter a driver advances at 20 W', async () => {
+    const tree = join(dir, 'sys-driven');
+    await cp(sysfs('amd-zen'), tree, { recursive: true });
+    const energyFile = join(tree, 'class/powercap/intel-rapl:0/energy_uj');
+    const powerW = 20;
+    const start = performance.now();
+    const base = 5_555_555_555;
+    // The driver rewrites the counter every 5 ms, atomically, as the hardware would update it.
+    const driver = setInterval(() => {
+      const uj = base + Math.floor(powerW * (performance.now() - start) * 1e3);
+      const tmp = `${energyFile}.tmp`;
+      void writeFile(tmp, `${uj}\n`).then(() => rename(tmp, energyFile)).catch(() => undefined);
+    }, 5);
+    const out = join(dir, 'driven.csv');
+    let result;
+    try {
+      result = await runCli(['measure', '--sysfs', tree, '--procfs', procfs('basic'), '--out', out, '--json', '--label', 'fake-zen', '--', 'sleep', '1']);
+    } finally {
+      clearInterval(driver);
+    }
+    expect(result.code).toBe(0);
+    const doc = JSON.parse(result.stdout);
+    expect(doc.machine).toBe('fake-zen');
+    const w = doc.windows[0];
+    expect(w).toMatchObject({ benchmark: 'sleep 1', repetition: 1, threads: null, quality: 'measured', source: 'rapl:package-0', valid: true });
+    expect(w.durationS).toBeGreaterThan(0.99);
+    expect(Math.abs(w.energyJ - powerW * w.durationS) / (powerW * w.durationS)).toBeLessThan(0.03);
+    expect(w.sources.map((s: { id: string }) => s.id)).toEqual(expect.arrayContaining(['rapl:package-0', 'rapl:package-0:core', 'procstat:cpu']));
+    const core = w.sources.find((s: { id: string }) => s.id === 'rapl:package-0:core');
+    expect(core.inTotal).toBe(false);
+    expect(core.energyJ).toBe(0);
+
+    const rows = await readRows(out);
+    expect(rows).toHaveLength(1);
+    expect(Object.keys(rows[0]!)).toEqual([...COLUMNS]);
+    expect(rows[0]).toMatchObject({ schema_version: '1', machine: 'fake-zen', kind: 'command', work: '1', work_unit: 'run', quality: 'measured', valid: 'true' });
+    expect(Number(rows[0]!.energy_j)).toBeCloseTo(w.energyJ, 5);
+    expect(Number(rows[0]!.work_per_j)).toBeCloseTo(1 / w.energyJ, 6);
+    const sidecar = JSON.parse(await readFile(join(dir, 'driven.json'), 'utf8'));
+    expect(sidecar).toMatchObject({ schemaVersion: 1, complete: true, harness: { name: 'wattbench' } });
+    expect(sidecar.fingerprint.node).toBe(process.version);
+    const long = await readRows(join(dir, 'driven.sources.csv'));
+    expect(long.map((r) => r.source)).toContain('rapl:package-0');
+  });
+
+  it('falls back to a labelled estimate on a VM tree: 12 W idle at --tdp 100 on a still /proc/stat', async () => {
+    const out = join(dir, 'vm.csv');
+    const r = await runCli(['measure', '--sysfs', sysfs('vm'), '--procfs', procfs('basic'), '--tdp', '100', '--repeat', '2', '--out', out, '--', 'sleep', '0.5']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/ESTIMATED/);
+    const rows = await readRows(out);
+    expect(rows).toHaveLength(2);
+    for (const row of rows) {
+      expect(row.quality).toBe('estimated');
+      expect(row.source).toBe('estimate:cpu');
+      expect(Number(row.power_w)).toBeGreaterThan(11.8);
+      expect(Number(row.power_w)).toBeLessThan(12.2);
+    }
+    expect(rows.map((x) => x.repetition)).toEqual(['1', '2']);
+    const sidecar = JSON.parse(await readFile(join(dir, 'vm.json'), 'utf8'));
+    const est = sidecar.sources.find((s: { id: string }) => s.id === 'estimate:cpu');
+    expect(est.model.params.tdp_w).toBe(100);
+  });
+
+  it('passes the command output through and returns its exit code, marking the row invalid', async () => {
+    const out = join(dir, 'fail.csv');
+    const r = await runCli(['measure', '--sysfs', sysfs('vm'), '--procfs', procfs('basic'), '--out', out, '--', 'node', '-e', 'console.log("hello from child"); process.exit(3)']);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toBe('hello from child\n');
+    const rows = await readRows(out);
+    expect(rows[0]).toMatchObject({ valid: 'false', exit_code: '3' });
+    expect(rows[0]!.warnings).toMatch(/exited with code 3/);
+  });
+
+  it('exits 2 with one line when the command cannot start', async () => {
+    const r = await runCli(['measure', '--sysfs', sysfs('vm'), '--out', join(dir, 'nostart.csv'), '--', 'no-such-command-wattbench']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n').pop()).toBe('wattbench: cannot start "no-such-command-wattbench": not found on PATH');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('exits 2 with one line on bad arguments', async () => {
+    for (const args of [
+      ['measure', '--repeat', '0', '--', 'true'],
+      ['measure', '--interval', 'abc', '--', 'true'],
+      ['measure', '--idle-watts', '5', '--', 'true'],
+      ['measure'],
+      ['nonsense'],
+    ]) {
+      const r = await runCli(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
+      expect(r.stderr).toMatch(/^wattbench: /);
+    }
+  });
+
+  it('refuses to overwrite an existing results file before measuring', async () => {
+    const out = join(dir, 'taken.csv');
+    await writeFile(out, 'keep me\n');
+    const r = await runCli(['measure', '--sysfs', sysfs('vm'), '--out', out, '--', 'node', '-e', 'console.log("ran")']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/already exists; wattbench never overwrites/);
+    expect(await readFile(out, 'utf8')).toBe('keep me\n');
+  });
+});
+
+describe('wattbench sources (built CLI)', () => {
+  it('lists every source with its state as JSON on a VM tree', async () => {
+    const r = await runCli(['sources', '--json', '--sysfs', sysfs('vm'), '--procfs', procfs('basic')]);
+    expect(r.code).toBe(0);
+    const list = JSON.parse(r.stdout) as Array<Record<string, unknown>>;
+    for (const s of list) expect(Object.keys(s)).toEqual(expect.arrayContaining(['id', 'kind', 'scope', 'quality', 'state', 'reason', 'fix']));
+    const byId = new Map(list.map((s) => [s.id, s]));
+    expect(byId.get('rapl')).toMatchObject({ state: 'absent' });
+    expect(byId.get('cpufreq')).toMatchObject({ state: 'absent' });
+    expect(byId.get('estimate:cpu')).toMatchObject({ state: 'ok', quality: 'estimated' });
+  });
+
+  it('prints a table, the total rule and no fix lines when nothing needs fixing', async () => {
+    const r = await runCli(['sources', '--sysfs', sysfs('intel-laptop'), '--procfs', procfs('basic')]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/rapl-mmio:package-0\s+ok/);
+    expect(r.stdout).toMatch(/total energy: rapl:psys/);
+    expect(r.stdout).not.toMatch(/fix for/);
+  });
+});

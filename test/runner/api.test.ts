@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { measure } from '../../src/runner/api.js';
+import { procfs, sysfs } from '../helpers/fake-files.js';
+
+const vm = { sysfs: sysfs('vm'), procfs: procfs('basic'), estimate: { tdpW: 100 } };
+
+describe('library API', () => {
+  it('measures an async function, one window per repetition, with the estimate labelled', async () => {
+    const run = await measure(() => new Promise((r) => setTimeout(r, 200)), { ...vm, repeat: 2, name: 'wait', label: 'lib' });
+    expect(run.machine).toBe('lib');
+    expect(run.windows.map((w) => [w.benchmark, w.kind, w.repetition, w.valid])).toEqual([
+      ['wait', 'function', 1, true],
+      ['wait', 'function', 2, true],
+    ]);
+    for (const w of run.windows) {
+      expect(w.durationS).toBeGreaterThan(0.19);
+      expect(w.quality).toBe('estimated');
+      expect(w.powerW).toBeCloseTo(12, 0);
+    }
+  });
+
+  it('records a function that throws as an invalid window instead of losing the run', async () => {
+    const run = await measure(() => {
+      throw new Error('boom');
+    }, vm);
+    expect(run.windows[0]?.valid).toBe(false);
+    expect(run.windows[0]?.warnings.join()).toMatch(/function threw: boom/);
+  });
+
+  it('measures a command given as an argv array', async () => {
+    const run = await measure(['node', '-e', 'let x=0; for (let i=0;i<3e7;i++) x+=i;'], vm);
+    const w = run.windows[0]!;
+    expect(w.kind).toBe('command');
+    expect(w.exitCode).toBe(0);
+    expect(w.valid).toBe(true);
+    expect(run.rule.ids).toEqual(['estimate:cpu']);
+  });
+});
