@@ -7,6 +7,7 @@ import { assertFree } from '../results/atomic.js';
 import { runPaths } from '../results/paths.js';
 import { readGovernor } from '../sources/cpufreq.js';
 import { sourceContext } from '../sources/discover.js';
+import { nodeFileReader } from '../sources/files.js';
 import { summarize } from '../stats/descriptive.js';
 import { num, pct, table } from './format.js';
 import type { Io } from './io.js';
@@ -26,7 +27,7 @@ export async function measureAction(argv: string[], flags: MeasureFlags, io: Io)
   const options = sessionOptions(flags);
   // Refuse a taken --out before measuring, so nothing measured is lost to a name clash.
   if (flags.out) await assertFree(Object.values(runPaths('check', flags.out)));
-  const governorP = readGovernor(sourceContext(options));
+  const governorP = readGovernor(sourceContext({ ...options, files: nodeFileReader }));
   const session = await Session.open(options);
   const startedAt = new Date().toISOString();
   const run: RunResult = {

@@ -1,4 +1,4 @@
-import { discoverSources } from '../sources/discover.js';
+import { discoverSources, sourceContext } from '../sources/discover.js';
 import { totalRule } from '../sampler/total.js';
 import { selectSources } from '../runner/session.js';
 import { probeRecord } from '../results/write.js';
@@ -8,8 +8,10 @@ import type { Io } from './io.js';
 
 /** `wattbench sources`: every source found, its state, kind, scope, quality, reason and fix. */
 export async function sourcesCommand(flags: SourceFlags & { json?: boolean }, io: Io): Promise<number> {
-  const probes = await discoverSources(sessionOptions(flags));
+  const context = sourceContext(sessionOptions(flags));
+  const probes = await discoverSources({ ...sessionOptions(flags), files: context.files });
   await Promise.all(probes.map((p) => p.source?.close?.()));
+  await context.files.close?.();
   if (flags.json) {
     io.out(`${JSON.stringify(probes.map(probeRecord), null, 2)}\n`);
     return 0;

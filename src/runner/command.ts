@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import { UsageError } from '../errors.js';
 import type { Measurement } from '../sampler/window.js';
-import { processCpuSource } from '../sources/process-cpu.js';
 import type { Session } from './session.js';
 import type { Window } from './types.js';
 
@@ -22,14 +21,11 @@ interface Exit {
   signal: string | null;
 }
 
-function runOnce(session: Session, argv: string[], stdout: 'inherit' | 'stderr'): Promise<Exit> {
+function runOnce(argv: string[], stdout: 'inherit' | 'stderr'): Promise<Exit> {
   const [file, ...args] = argv;
   if (!file) return Promise.reject(new UsageError('no command given: use wattbench measure -- <command> [args...]'));
   return new Promise((resolve, reject) => {
     const child = spawn(file, args, { stdio: ['inherit', stdout === 'inherit' ? 'inherit' : 'pipe', 'inherit'], shell: false });
-    child.once('spawn', () => {
-      if (child.pid !== undefined) session.sampler.add(processCpuSource(session.context, child.pid));
-    });
     if (stdout === 'stderr') child.stdout?.pipe(process.stderr, { end: false });
     child.once('error', (err: NodeJS.ErrnoException) => {
       const why = err.code === 'ENOENT' ? 'not found on PATH' : err.code === 'EACCES' ? 'not executable' : err.message;
@@ -44,14 +40,7 @@ export async function measureCommand(session: Session, argv: string[], options: 
   const repeat = options.repeat ?? 1;
   const windows: Window[] = [];
   for (let repetition = 1; repetition <= repeat; repetition++) {
-    const before = new Set(session.sampler.sources().map((s) => s.info.id));
-    let measured: { measurement: Measurement; result: Exit };
-    try {
-      measured = await session.measure(() => runOnce(session, argv, options.stdout ?? 'inherit'));
-    } finally {
-      for (const s of session.sampler.sources()) if (!before.has(s.info.id)) session.sampler.remove(s.info.id);
-    }
-    const { measurement, result } = measured;
+    const { measurement, result } = await session.measure(() => runOnce(argv, options.stdout ?? 'inherit'));
     const window = commandWindow(argv, repetition, measurement, result);
     windows.push(window);
     options.onWindow?.(window);

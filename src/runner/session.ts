@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Sampler } from '../sampler/sampler.js';
+import { readingPolicy } from '../sampler/policy.js';
+import { totalRule } from '../sampler/total.js';
 import { WindowMeter, type Measurement } from '../sampler/window.js';
 import { discoverSources, isMeasuredEnergy, sourceContext, type DiscoverOptions } from '../sources/discover.js';
 import type { Probe, Source, SourceContext } from '../sources/types.js';
@@ -46,15 +48,18 @@ export class Session {
     readonly context: SourceContext,
     intervalMs: number,
   ) {
-    this.sampler = new Sampler(selectSources(probes), { intervalMs });
-    this.meter = new WindowMeter(this.sampler);
+    const sources = selectSources(probes);
+    const rule = totalRule(sources.map((s) => s.info));
+    this.sampler = new Sampler(sources, { intervalMs, periodOf: readingPolicy(rule) });
+    this.meter = new WindowMeter(this.sampler, rule);
     this.sampler.start();
   }
 
   /** Probes the sources (unless given) and starts sampling. */
   static async open(options: SessionOptions = {}): Promise<Session> {
-    const probes = options.probes ?? (await discoverSources(options));
-    return new Session(probes, sourceContext(options), options.intervalMs ?? 100);
+    const context = sourceContext(options);
+    const probes = options.probes ?? (await discoverSources({ ...options, files: context.files }));
+    return new Session(probes, context, options.intervalMs ?? 100);
   }
 
   /** Measures one window around `work`; the window ends when `work` settles. */
@@ -72,5 +77,6 @@ export class Session {
   async close(): Promise<void> {
     await this.sampler.stop();
     await Promise.all(this.probes.map((p) => p.source?.close?.()));
+    await this.context.files.close?.();
   }
 }

@@ -121,17 +121,16 @@ export function integrateUtilization(info: SourceInfo, records: Rec[], durationS
   base.samples = used.length;
   const first = used[0];
   const last = used[used.length - 1];
-  if (info.scope === 'process' && last) {
-    // The process started inside the window at zero CPU time, so its last readable total is its use.
-    base.cpuS = last.value.busyS;
-    base.value = durationS > 0 ? (last.value.busyS / durationS) * 100 : null;
-    return base;
-  }
   if (!first || !last || used.length < 2) {
     base.reason = `${used.length} readable sample(s); utilization needs 2${firstReason(records)}`;
     return base;
   }
   const busyS = last.value.busyS - first.value.busyS;
+  if (info.scope === 'process') {
+    base.cpuS = busyS;
+    base.value = durationS > 0 ? (busyS / durationS) * 100 : null;
+    return base;
+  }
   const totalS = (last.value.totalS ?? 0) - (first.value.totalS ?? 0);
   base.value = totalS > 0 ? (busyS / totalS) * 100 : null;
   base.stealPct =

@@ -1,5 +1,5 @@
 import { monotonicS } from '../units.js';
-import type { CpuTimes, ReadResult, Source } from '../sources/types.js';
+import type { CpuTimes, ReadResult, Source, SourceInfo } from '../sources/types.js';
 
 /** The sampler: periodic reads of every source, plus bracketing reads on demand, each with its own monotonic time. */
 
@@ -22,10 +22,12 @@ export interface Mark {
 
 /** Sampler settings. */
 export interface SamplerOptions {
-  /** Milliseconds between periodic reads (default 100). */
+  /** Milliseconds between periodic reads of the sources that need the finest timeline (default 100). */
   intervalMs?: number;
   /** Longest a bracketing read may wait for a source before it is recorded as timed out (default 2000 ms). */
   bracketTimeoutMs?: number;
+  /** Seconds between periodic reads of a source (Infinity: bracketing reads only); default: the interval, or the source's `minIntervalS` if longer. */
+  periodOf?: (info: SourceInfo, intervalS: number) => number;
 }
 
 interface Track {
@@ -34,52 +36,70 @@ interface Track {
   pending: Promise<void> | null;
   /** Index of records[0] in the full history, so marks stay valid after trimming. */
   offset: number;
+  periodS: number;
+  /** Monotonic seconds when the next periodic read is due. */
+  dueS: number;
 }
 
-const timeout = <T>(ms: number): Promise<ReadResult<T>> =>
-  new Promise((resolve) => {
-    const t = setTimeout(() => resolve({ ok: false, reason: `no answer within ${ms} ms` }), ms);
-    t.unref();
+/** Resolves with the read, or with a failure after `ms`; the timer is cleared either way. */
+function withTimeout<T>(read: Promise<ReadResult<T>>, ms: number): Promise<ReadResult<T>> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<ReadResult<T>>((resolve) => {
+    timer = setTimeout(() => resolve({ ok: false, reason: `no answer within ${ms} ms` }), ms);
   });
+  return Promise.race([read, late]).finally(() => clearTimeout(timer));
+}
 
-/** Reads sources periodically without ever blocking: a source whose last read is still pending is skipped, not waited for. */
+const defaultPeriod = (info: SourceInfo, intervalS: number): number => Math.max(intervalS, info.minIntervalS ?? 0);
+
+/**
+ * Reads sources periodically without ever blocking: a source whose last read is still pending is skipped, not
+ * waited for. The timer wakes only when some source is due, because on a VM each wake-up alone costs about 0.25 ms.
+ */
 export class Sampler {
   readonly intervalMs: number;
   private readonly bracketTimeoutMs: number;
+  private readonly periodOf: NonNullable<SamplerOptions['periodOf']>;
   private readonly tracks = new Map<string, Track>();
   private timer: NodeJS.Timeout | null = null;
-  private nextTickS = 0;
+  private running = false;
   /** Periodic reads skipped because the source's previous read had not finished. */
   skippedReads = 0;
-  /** Periodic ticks taken. */
+  /** Timer wake-ups taken. */
   ticks = 0;
 
   constructor(sources: Source[], options: SamplerOptions = {}) {
     this.intervalMs = options.intervalMs ?? 100;
     this.bracketTimeoutMs = options.bracketTimeoutMs ?? 2000;
+    this.periodOf = options.periodOf ?? defaultPeriod;
     if (!(this.intervalMs > 0)) throw new RangeError(`interval must be positive, got ${this.intervalMs}`);
     for (const s of sources) this.add(s);
   }
 
-  /** Adds a source (for example the measured process) to future reads. */
+  /** Adds a source to the reads. */
   add(source: Source): void {
-    this.tracks.set(source.info.id, { source, records: [], pending: null, offset: 0 });
+    const periodS = this.periodOf(source.info, this.intervalMs / 1000);
+    this.tracks.set(source.info.id, { source, records: [], pending: null, offset: 0, periodS, dueS: monotonicS() + periodS });
+    if (this.running) this.schedule();
   }
 
-  /** Stops reading a source and forgets its records (take its windows first). */
-  remove(id: string): void {
-    this.tracks.delete(id);
+  /** Seconds between periodic reads of a source (Infinity when it is read only at window edges). */
+  periodS(id: string): number | undefined {
+    return this.tracks.get(id)?.periodS;
   }
 
   /** Starts periodic reads. */
   start(): void {
-    if (this.timer) return;
-    this.nextTickS = monotonicS() + this.intervalMs / 1000;
+    if (this.running) return;
+    this.running = true;
+    const now = monotonicS();
+    for (const t of this.tracks.values()) t.dueS = now + t.periodS;
     this.schedule();
   }
 
   /** Stops periodic reads and waits for reads in flight. */
   async stop(): Promise<void> {
+    this.running = false;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     await Promise.all([...this.tracks.values()].map((t) => t.pending));
@@ -89,7 +109,7 @@ export class Sampler {
   async mark(): Promise<Mark> {
     const entries = await Promise.all(
       [...this.tracks.entries()].map(async ([id, track]) => {
-        if (track.pending) await Promise.race([track.pending, timeout(this.bracketTimeoutMs)]);
+        if (track.pending) await withTimeout(track.pending.then(() => ({ ok: true, value: 0 })), this.bracketTimeoutMs);
         await this.readInto(track, true);
         return [id, track.offset + track.records.length - 1] as const;
       }),
@@ -100,8 +120,7 @@ export class Sampler {
   /** Returns the records of one source from mark `from` to mark `to`, both bracketing reads included. */
   between(id: string, from: Mark, to: Mark): SampleRecord[] {
     const track = this.tracks.get(id);
-    // A source added after `from` (the measured process, which starts at zero CPU time) begins at its first record.
-    const start = from.index.get(id) ?? track?.offset;
+    const start = from.index.get(id);
     const end = to.index.get(id);
     if (!track || start === undefined || end === undefined) return [];
     return track.records.slice(Math.max(0, start - track.offset), end - track.offset + 1);
@@ -120,33 +139,43 @@ export class Sampler {
     }
   }
 
-  /** The sources being read, by id. */
+  /** The sources being read. */
   sources(): Source[] {
     return [...this.tracks.values()].map((t) => t.source);
   }
 
   private schedule(): void {
-    // Aim each tick at a fixed grid so delays do not accumulate into drift.
-    const delayMs = Math.max(0, (this.nextTickS - monotonicS()) * 1000);
-    this.timer = setTimeout(() => {
-      this.ticks += 1;
-      this.nextTickS += this.intervalMs / 1000;
-      const now = monotonicS();
-      if (this.nextTickS < now) this.nextTickS = now + this.intervalMs / 1000;
-      for (const track of this.tracks.values()) {
-        if (track.pending) {
-          this.skippedReads += 1;
-          continue;
-        }
-        void this.readInto(track, false);
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    let next = Infinity;
+    for (const t of this.tracks.values()) next = Math.min(next, t.dueS);
+    if (!this.running || next === Infinity) return;
+    this.timer = setTimeout(() => this.tick(), Math.max(0, (next - monotonicS()) * 1000));
+  }
+
+  private tick(): void {
+    this.ticks += 1;
+    // Reads that fall due within a millisecond share this wake-up.
+    const now = monotonicS() + 0.001;
+    for (const track of this.tracks.values()) {
+      if (track.dueS > now) continue;
+      // Keep each source on its own fixed grid so delays do not accumulate into drift.
+      track.dueS += track.periodS;
+      if (track.dueS <= now) track.dueS = now + track.periodS;
+      if (track.pending) {
+        this.skippedReads += 1;
+        continue;
       }
-      if (this.timer) this.schedule();
-    }, delayMs);
+      void this.readInto(track, false);
+    }
+    this.schedule();
   }
 
   private readInto(track: Track, bracket: boolean): Promise<void> {
     const startS = monotonicS();
-    const read = Promise.race([safeRead(track.source), timeout<number | CpuTimes>(this.bracketTimeoutMs)]).then((r) => {
+    // Periodic reads need no timer: a read still pending just makes later ticks skip the source.
+    const raw = safeRead(track.source);
+    const read = (bracket ? withTimeout(raw, this.bracketTimeoutMs) : raw).then((r) => {
       const tS = r.ok && r.atS !== undefined ? r.atS : (startS + monotonicS()) / 2;
       const record: SampleRecord = r.ok ? { tS, value: r.value } : { tS, value: null, reason: r.reason };
       if (bracket) record.bracket = true;

@@ -37,8 +37,11 @@ export interface OpenWindow {
 export class WindowMeter {
   readonly rule: TotalRule;
 
-  constructor(private readonly sampler: Sampler) {
-    this.rule = totalRule(sampler.sources().map((s) => s.info));
+  constructor(
+    private readonly sampler: Sampler,
+    rule?: TotalRule,
+  ) {
+    this.rule = rule ?? totalRule(sampler.sources().map((s) => s.info));
   }
 
   /** Takes the bracketing read at the start of a window. */

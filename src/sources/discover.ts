@@ -1,9 +1,10 @@
 import { cpus } from 'node:os';
 import type { EstimateOptions } from './estimate-model.js';
 import { probeEstimate } from './estimate.js';
-import { nodeFileReader } from './files.js';
+import { HandleFileReader } from './files.js';
 import { probeCpufreq } from './cpufreq.js';
 import { probePowercap } from './powercap.js';
+import { probeChildrenCpu } from './process-cpu.js';
 import { probeProcStat, procStatReader } from './procstat.js';
 import { probeThermal } from './thermal.js';
 import type { FileReader, Probe, SourceContext } from './types.js';
@@ -22,7 +23,7 @@ export interface DiscoverOptions {
 
 /** Builds the context sources read through. */
 export function sourceContext(options: DiscoverOptions = {}): SourceContext {
-  return { sysfs: options.sysfs ?? '/sys', procfs: options.procfs ?? '/proc', files: options.files ?? nodeFileReader };
+  return { sysfs: options.sysfs ?? '/sys', procfs: options.procfs ?? '/proc', files: options.files ?? new HandleFileReader() };
 }
 
 /** Returns true for a usable source that measures energy or power (not utilization or telemetry). */
@@ -34,9 +35,10 @@ export function isMeasuredEnergy(probe: Probe): boolean {
 export async function discoverSources(options: DiscoverOptions = {}): Promise<Probe[]> {
   const ctx = sourceContext(options);
   const readTimes = procStatReader(ctx);
-  const [powercap, procstat, cpufreq, thermal] = await Promise.all([
+  const [powercap, procstat, children, cpufreq, thermal] = await Promise.all([
     probePowercap(ctx),
     probeProcStat(ctx, readTimes),
+    probeChildrenCpu(ctx),
     probeCpufreq(ctx),
     probeThermal(ctx),
   ]);
@@ -46,7 +48,7 @@ export async function discoverSources(options: DiscoverOptions = {}): Promise<Pr
     options.estimate ?? {},
     cpus().length || 1,
   );
-  const probes = [...powercap, procstat, cpufreq, thermal];
+  const probes = [...powercap, procstat, children, cpufreq, thermal];
   if (probes.some(isMeasuredEnergy) && estimate.state === 'ok') {
     estimate.reason = 'not used: measured sources are available, and estimates are never mixed with measurements';
   }

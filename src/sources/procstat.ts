@@ -1,7 +1,7 @@
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { ticksToS } from '../units.js';
-import { reasonOfError, stateOfError } from './files.js';
+import { reasonOfError, stateOfReason } from './files.js';
 import type { CpuTimes, Probe, ReadResult, SourceContext, UtilizationSource } from './types.js';
 
 /** System CPU time from `<procfs>/stat` (Linux), or from os.cpus() elsewhere. */
@@ -96,7 +96,7 @@ export async function probeProcStat(ctx: SourceContext, read = procStatReader(ct
   }
   return {
     info: { id: 'procstat:cpu', kind: 'utilization', scope: 'cpu', quality: 'measured', description: `system CPU time from ${path}` },
-    state: first.reason.startsWith('ENOENT') ? 'absent' : stateOfError({ code: first.reason.split(' ')[0] }),
+    state: stateOfReason(first.reason),
     reason: first.reason,
     fix: null,
   };

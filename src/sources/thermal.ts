@@ -13,6 +13,7 @@ export async function probeThermal(ctx: SourceContext): Promise<Probe> {
     kind: 'temperature' as const,
     scope: 'cpu' as const,
     quality: 'measured' as const,
+    minIntervalS: 1,
     description: `hottest thermal zone under ${root}, °C`,
   };
   let zones: string[];

@@ -43,6 +43,8 @@ export interface SourceInfo {
   updatePeriodS?: number;
   /** When set, this source reads the same thing as another one (an mmio mirror, a mirrored die) and never enters a total. */
   duplicateOf?: string;
+  /** Least seconds between two periodic reads (slow-moving telemetry need not be read every tick); brackets always read. */
+  minIntervalS?: number;
   /** For estimates: the model id and the parameters actually used. */
   model?: { id: string; params: Record<string, string | number> };
 }
@@ -102,6 +104,8 @@ export interface FileReader {
   readText(path: string): Promise<string>;
   /** Lists a directory's entries. */
   list(path: string): Promise<string[]>;
+  /** Releases whatever the reader holds open. */
+  close?(): Promise<void>;
 }
 
 /** Where sources look: the filesystem roots of DESIGN.md §3 and the reading seam. */

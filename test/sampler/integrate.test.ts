@@ -73,7 +73,7 @@ describe('integration of one window', () => {
     expect(w.stealPct).toBeCloseTo(10, 9);
   });
 
-  it('takes a process CPU time from its last readable sample', () => {
+  it('takes the CPU time of measured processes between the first and last readable samples', () => {
     const info: SourceInfo = { id: 'p', kind: 'utilization', scope: 'process', quality: 'measured', description: '' };
     const w = integrateUtilization(
       info,
@@ -84,8 +84,8 @@ describe('integration of one window', () => {
       ],
       2,
     );
-    expect(w.cpuS).toBeCloseTo(0.8, 9);
-    expect(w.value).toBeCloseTo(40, 9);
+    expect(w.cpuS).toBeCloseTo(0.5, 9);
+    expect(w.value).toBeCloseTo(25, 9);
   });
 
   it('averages frequency and takes the maximum temperature', () => {

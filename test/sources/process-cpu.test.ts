@@ -1,27 +1,39 @@
+import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { parsePidStat, processCpuSource } from '../../src/sources/process-cpu.js';
+import { parseChildrenCpuS, probeChildrenCpu } from '../../src/sources/process-cpu.js';
 import { sourceContext } from '../../src/sources/discover.js';
+import { procfs } from '../helpers/fake-files.js';
 
-describe('process CPU time', () => {
-  it('sums utime, stime, cutime and cstime, counting fields after the last parenthesis', () => {
+describe('CPU time of reaped children', () => {
+  it('sums cutime and cstime, counting fields after the last parenthesis', () => {
     const line = '4242 (my (weird) cmd) S 1 4242 4242 0 -1 4194304 100 0 0 0 150 50 30 20 20 0 1 0 12345 1000000 100 18446744073709551615';
-    expect(parsePidStat(line)).toBeCloseTo((150 + 50 + 30 + 20) / 100, 9);
+    expect(parseChildrenCpuS(line)).toBeCloseTo((30 + 20) / 100, 9);
   });
 
   it('returns null for malformed lines', () => {
-    expect(parsePidStat('garbage')).toBeNull();
-    expect(parsePidStat('1 (x) S 1 2')).toBeNull();
+    expect(parseChildrenCpuS('garbage')).toBeNull();
+    expect(parseChildrenCpuS('1 (x) S 1 2')).toBeNull();
   });
 
-  it('reads this very process from /proc on Linux', async () => {
+  it('reads a fixture procfs', async () => {
+    const probe = await probeChildrenCpu(sourceContext({ procfs: procfs('basic') }));
+    expect(probe.state).toBe('ok');
+    expect(await probe.source?.read()).toEqual({ ok: true, value: { busyS: 0.5, totalS: null, stealS: null, cpus: null } });
+  });
+
+  it('grows by the CPU a child burnt once it is reaped (Linux)', async () => {
     if (process.platform !== 'linux') return;
-    const r = await processCpuSource(sourceContext(), process.pid).read();
-    expect(r.ok).toBe(true);
-    if (r.ok) expect(r.value.busyS).toBeGreaterThan(0);
+    const probe = await probeChildrenCpu(sourceContext());
+    const before = await probe.source!.read();
+    await new Promise((resolve) => spawn(process.execPath, ['-e', 'const t=Date.now(); while (Date.now()-t < 300);']).once('close', resolve));
+    const after = await probe.source!.read();
+    if (!before.ok || !after.ok) throw new Error('unreadable');
+    expect(after.value.busyS - before.value.busyS).toBeGreaterThan(0.2);
   });
 
-  it('fails with a reason, not a zero, for a process that does not exist', async () => {
-    const r = await processCpuSource(sourceContext({ procfs: '/nonexistent-procfs' }), 1).read();
-    expect(r).toEqual({ ok: false, reason: expect.stringMatching(/ENOENT/) });
+  it('is absent with a reason, not a zero, when /proc/self/stat is missing', async () => {
+    const probe = await probeChildrenCpu(sourceContext({ procfs: '/nonexistent-procfs' }));
+    expect(probe.state).toBe('absent');
+    expect(probe.reason).toMatch(/ENOENT/);
   });
 });
