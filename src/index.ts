@@ -2,6 +2,11 @@
 export { measure, type MeasureOptions } from './runner/api.js';
 export { measureCommand, type CommandOptions } from './runner/command.js';
 export { measureFunction } from './runner/function.js';
+export { measureBench } from './runner/bench.js';
+export { runKernel, checksumProblem, type KernelRunOptions } from './runner/kernel.js';
+export { runSuite, measureIdle, type SuiteOptions, type IdleBaseline } from './runner/suite.js';
+export { kernels, findKernel } from '../benchmarks/index.js';
+export type { Kernel, KernelInstance, KernelOptions } from '../benchmarks/kernel.js';
 export { Session, selectSources, newRunId, machineName, type SessionOptions } from './runner/session.js';
 export type { RunResult, Window } from './runner/types.js';
 export { discoverSources, sourceContext, type DiscoverOptions } from './sources/discover.js';

@@ -2,7 +2,9 @@ import { Command, CommanderError, Option } from 'commander';
 import { oneLine, UsageError } from '../errors.js';
 import { processIo, type Io } from './io.js';
 import { measureAction, type MeasureFlags } from './measure.js';
-import { addSourceOptions, positiveInt, positiveNumber, type SourceFlags } from './options.js';
+import { listCommand } from './list.js';
+import { addSourceOptions, nonNegativeNumber, positiveInt, positiveNumber, type SourceFlags } from './options.js';
+import { runAction, type RunFlags } from './run.js';
 import { sourcesCommand } from './sources.js';
 
 /** The wattbench CLI: parses argv, calls the library, prints, and returns the exit code (never exits itself). */
@@ -37,6 +39,35 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       .passThroughOptions(),
   ).action(async (command: string[], flags: MeasureFlags) => {
     code = await measureAction(command, flags, io);
+  });
+
+  program
+    .command('list')
+    .description('list the kernels of the suite')
+    .option('--json', 'print one JSON array on stdout')
+    .action((flags: { json?: boolean }) => {
+      code = listCommand(flags, io);
+    });
+
+  addSourceOptions(
+    program
+      .command('run')
+      .description('run the kernel suite under measurement: throughput, power, energy and work per joule')
+      .option('--kernels <ids>', 'comma-separated kernel ids (default: all; see `wattbench list`)')
+      .option('--threads <list>', 'thread counts, e.g. 1,2,all (default 1,all)')
+      .addOption(new Option('--repetitions <n>', 'windows per kernel and thread count (default 5; --quick 3)').argParser(positiveInt))
+      .addOption(new Option('--duration <s>', 'seconds of work per window (default 2; --quick 1)').argParser(positiveNumber))
+      .addOption(new Option('--warmup <s>', 'seconds of unmeasured work before the first window (default 1; --quick 0.2)').argParser(nonNegativeNumber))
+      .addOption(new Option('--idle <s>', 'seconds of idle measurement before and after the suite (default 5; --quick 2; 0: none)').argParser(nonNegativeNumber))
+      .addOption(new Option('--seed <n>', 'input seed (default 42; another seed has no stored checksum)').argParser(positiveInt))
+      .option('--quick', 'the whole suite in about 80 s on a 2-core machine')
+      .addOption(new Option('--interval <ms>', 'sampling interval in milliseconds').default(100).argParser(positiveNumber))
+      .option('--out <file.csv>', 'results file (default results/<run id>.csv)')
+      .option('--json', 'print the run as one JSON document on stdout')
+      .option('--label <name>', 'machine name written in the results (default: host name)')
+      .option('--no-progress', 'no progress bar'),
+  ).action(async (flags: RunFlags) => {
+    code = await runAction(flags, io);
   });
 
   try {

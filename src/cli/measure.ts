@@ -1,14 +1,10 @@
 import { measureCommand } from '../runner/command.js';
 import { machineName, newRunId, Session } from '../runner/session.js';
 import type { RunResult, Window } from '../runner/types.js';
-import { collectFingerprint } from '../results/fingerprint.js';
-import { writeRun } from '../results/write.js';
 import { assertFree } from '../results/atomic.js';
 import { runPaths } from '../results/paths.js';
-import { readGovernor } from '../sources/cpufreq.js';
-import { sourceContext } from '../sources/discover.js';
-import { nodeFileReader } from '../sources/files.js';
 import { summarize } from '../stats/descriptive.js';
+import { finishRun } from './finish.js';
 import { num, pct, table } from './format.js';
 import type { Io } from './io.js';
 import { sessionOptions, type SourceFlags } from './options.js';
@@ -27,7 +23,6 @@ export async function measureAction(argv: string[], flags: MeasureFlags, io: Io)
   const options = sessionOptions(flags);
   // Refuse a taken --out before measuring, so nothing measured is lost to a name clash.
   if (flags.out) await assertFree(Object.values(runPaths('check', flags.out)));
-  const governorP = readGovernor(sourceContext({ ...options, files: nodeFileReader }));
   const session = await Session.open(options);
   const startedAt = new Date().toISOString();
   const run: RunResult = {
@@ -49,13 +44,7 @@ export async function measureAction(argv: string[], flags: MeasureFlags, io: Io)
   } finally {
     await session.close();
   }
-  const fingerprint = await collectFingerprint(await governorP);
-  const paths = await writeRun(run, { ...(flags.out ? { out: flags.out } : {}), fingerprint });
-  if (flags.json) {
-    io.out(`${JSON.stringify({ runId: run.runId, machine: run.machine, startedAt, files: paths, totalRule: run.rule, windows: run.windows }, null, 2)}\n`);
-  } else {
-    io.err(`${summaryText(run.windows)}\nwritten: ${paths.csv} (per source: ${paths.sources}; metadata: ${paths.json})\n`);
-  }
+  await finishRun(run, flags, io, () => summaryText(run.windows));
   const last = run.windows[run.windows.length - 1];
   if (!last) return 2;
   // A command killed by a signal exits like a shell would report it: 128 + signal number.

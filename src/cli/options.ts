@@ -18,6 +18,13 @@ export function positiveInt(value: string): number {
   return n;
 }
 
+/** Parses a number >= 0 (seconds that may be zero). */
+export function nonNegativeNumber(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`expected a number >= 0, got ${JSON.stringify(value)}`);
+  return n;
+}
+
 /** Parses a non-negative number of watts. */
 export function watts(value: string): number {
   const n = Number(value);

@@ -79,7 +79,7 @@ export function derived(w: Window): { throughputPerS: number | null; workPerJ: n
 }
 
 /** Turns a window into its CSV row. */
-export function windowToRow(run: Pick<RunResult, 'runId' | 'machine'>, w: Window & { idlePowerW?: number | null }): Row {
+export function windowToRow(run: Pick<RunResult, 'runId' | 'machine'>, w: Window): Row {
   const { throughputPerS, workPerJ } = derived(w);
   const idle = w.idlePowerW ?? null;
   return {

@@ -1,0 +1,28 @@
+import type { RunResult } from '../runner/types.js';
+import { collectFingerprint } from '../results/fingerprint.js';
+import type { RunPaths } from '../results/paths.js';
+import { writeRun } from '../results/write.js';
+import { readGovernor } from '../sources/cpufreq.js';
+import { sourceContext } from '../sources/discover.js';
+import { nodeFileReader } from '../sources/files.js';
+import type { Io } from './io.js';
+
+/** Writes a finished run (CSV, per-source CSV, sidecar with fingerprint) and prints it as JSON or as a summary. */
+export async function finishRun(
+  run: RunResult,
+  flags: { out?: string; json?: boolean; sysfs: string; procfs: string },
+  io: Io,
+  summary: () => string,
+  extraJson: Record<string, unknown> = {},
+): Promise<RunPaths> {
+  const governor = await readGovernor(sourceContext({ sysfs: flags.sysfs, procfs: flags.procfs, files: nodeFileReader }));
+  const fingerprint = await collectFingerprint(governor);
+  const paths = await writeRun(run, { ...(flags.out ? { out: flags.out } : {}), fingerprint });
+  if (flags.json) {
+    const doc = { runId: run.runId, machine: run.machine, startedAt: run.startedAt, files: paths, totalRule: run.rule, ...extraJson, windows: run.windows };
+    io.out(`${JSON.stringify(doc, null, 2)}\n`);
+  } else {
+    io.err(`${summary()}\nwritten: ${paths.csv} (per source: ${paths.sources}; metadata: ${paths.json})\n`);
+  }
+  return paths;
+}

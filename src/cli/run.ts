@@ -1,0 +1,188 @@
+import { availableParallelism } from 'node:os';
+import cliProgress from 'cli-progress';
+import { findKernel, kernels as allKernels } from '../../benchmarks/index.js';
+import type { Kernel } from '../../benchmarks/kernel.js';
+import { UsageError } from '../errors.js';
+import { machineName, newRunId, Session } from '../runner/session.js';
+import { runSuite, type IdleBaseline } from '../runner/suite.js';
+import type { RunResult, Window } from '../runner/types.js';
+import { assertFree } from '../results/atomic.js';
+import { runPaths } from '../results/paths.js';
+import { derived } from '../results/schema.js';
+import { summarize } from '../stats/descriptive.js';
+import { finishRun } from './finish.js';
+import { num, pct, table } from './format.js';
+import type { Io } from './io.js';
+import { sessionOptions, type SourceFlags } from './options.js';
+
+/** Flags of `wattbench run`. */
+export interface RunFlags extends SourceFlags {
+  kernels?: string;
+  threads?: string;
+  repetitions?: number;
+  duration?: number;
+  warmup?: number;
+  idle?: number;
+  quick?: boolean;
+  seed?: number;
+  interval: number;
+  out?: string;
+  json?: boolean;
+  label?: string;
+  progress?: boolean;
+}
+
+/** Settings of the full suite and of `--quick` (the whole suite in under 90 s on 2 cores). */
+export const FULL = { repetitions: 5, durationS: 2, warmupS: 1, idleS: 5 };
+export const QUICK = { repetitions: 3, durationS: 1, warmupS: 0.2, idleS: 2 };
+
+/** Parses `--threads 1,2,all` into distinct positive counts (`all` is every available CPU). */
+export function parseThreads(text: string, cpus = availableParallelism()): number[] {
+  const out: number[] = [];
+  for (const part of text.split(',').map((p) => p.trim())) {
+    const n = part === 'all' ? cpus : Number(part);
+    if (!Number.isInteger(n) || n <= 0) throw new UsageError(`--threads takes positive whole numbers or "all", got ${JSON.stringify(part)}`);
+    if (!out.includes(n)) out.push(n);
+  }
+  return out;
+}
+
+/** Parses `--kernels a,b` against the suite. */
+export function parseKernels(text: string | undefined): Kernel[] {
+  if (!text) return [...allKernels];
+  return text.split(',').map((id) => {
+    const k = findKernel(id.trim());
+    if (!k) throw new UsageError(`unknown kernel ${JSON.stringify(id.trim())}; known: ${allKernels.map((x) => x.id).join(', ')}`);
+    return k;
+  });
+}
+
+/** `wattbench run`: the kernel suite under measurement. */
+export async function runAction(flags: RunFlags, io: Io): Promise<number> {
+  const options = sessionOptions(flags);
+  const preset = flags.quick ? QUICK : FULL;
+  const kernels = parseKernels(flags.kernels);
+  const threads = parseThreads(flags.threads ?? '1,all');
+  const repetitions = flags.repetitions ?? preset.repetitions;
+  const idleS = flags.idle ?? preset.idleS;
+  const warmupS = flags.warmup ?? preset.warmupS;
+  if (flags.out) await assertFree(Object.values(runPaths('check', flags.out)));
+  const session = await Session.open(options);
+  // A window must span at least 10 sampler intervals and one period of the slowest source in the total.
+  const slowestS = Math.max(0, ...session.meter.rule.ids.map((id) => Math.min(session.sampler.periodS(id) ?? 0, 60)));
+  const minWindowS = Math.max((10 * flags.interval) / 1000, slowestS);
+  let durationS = flags.duration ?? preset.durationS;
+  if (durationS < minWindowS) {
+    io.err(`wattbench: --duration ${durationS} s raised to ${minWindowS} s (10 sampler intervals and one period of the slowest source)\n`);
+    durationS = minWindowS;
+  }
+  const run: RunResult = {
+    runId: newRunId(),
+    machine: machineName(flags.label),
+    startedAt: new Date().toISOString(),
+    windows: [],
+    probes: session.probes,
+    rule: session.meter.rule,
+    settings: {
+      kernels: kernels.map((k) => k.id),
+      threads,
+      repetitions,
+      durationS,
+      warmupS,
+      idleS,
+      quick: Boolean(flags.quick),
+      seed: flags.seed ?? null,
+      intervalMs: flags.interval,
+      workPerJoule: 'gross energy (energy_j); net_energy_j is energy above the idle baseline',
+      estimate: options.estimate,
+    },
+  };
+  const total = kernels.length * threads.length * repetitions;
+  const etaS = Math.round(kernels.length * threads.length * (repetitions * durationS + warmupS + 0.3) + 2 * idleS);
+  io.err(`wattbench: ${kernels.length} kernels x threads ${threads.join(',')} x ${repetitions} repetitions of ${durationS} s, about ${etaS} s; energy: ${run.rule.description}\n`);
+  const progress = makeProgress(io, total, flags.progress !== false && !flags.json && Boolean(process.stderr.isTTY));
+  let idle: IdleBaseline = { beforeW: null, afterW: null, powerW: null };
+  try {
+    const result = await runSuite(session, {
+      kernels,
+      threads,
+      repetitions,
+      durationS,
+      warmupS,
+      idleS,
+      ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
+      onStep: (s) => progress.step(`${s.kernel.id} x${s.threads}`, s.index, s.total),
+      onWindow: (w) => {
+        run.windows.push(w);
+        progress.window(w);
+        if (w.checksum !== null && !w.valid && w.warnings[0]?.startsWith('WRONG OUTPUT')) io.err(`\nwattbench: ${w.benchmark}: ${w.warnings[0]}\n`);
+      },
+    });
+    idle = result.idle;
+  } finally {
+    progress.stop();
+    await session.close();
+  }
+  await finishRun(run, flags, io, () => suiteSummary(run.windows, idle), { idle });
+  return run.windows.every((w) => w.valid) ? 0 : 1;
+}
+
+interface Progress {
+  step(label: string, index: number, total: number): void;
+  window(w: Window): void;
+  stop(): void;
+}
+
+function makeProgress(io: Io, totalWindows: number, tty: boolean): Progress {
+  if (!tty) {
+    return {
+      step: (label, index, total) => io.err(`[${index + 1}/${total}] ${label}\n`),
+      window: () => undefined,
+      stop: () => undefined,
+    };
+  }
+  const bar = new cliProgress.SingleBar(
+    { format: 'wattbench {bar} {value}/{total} windows | ETA {eta_formatted} | {label}', stream: process.stderr, hideCursor: true, clearOnComplete: true, etaBuffer: 20 },
+    cliProgress.Presets.shades_classic,
+  );
+  bar.start(totalWindows, 0, { label: '' });
+  return {
+    step: (label) => bar.update({ label }),
+    window: () => bar.increment(),
+    stop: () => bar.stop(),
+  };
+}
+
+/** The printed summary: per kernel and thread count, medians over repetitions and the throughput CV. */
+export function suiteSummary(windows: Window[], idle: IdleBaseline): string {
+  const groups = new Map<string, Window[]>();
+  for (const w of windows) {
+    const key = `${w.benchmark}\u0000${w.threads}`;
+    groups.set(key, [...(groups.get(key) ?? []), w]);
+  }
+  const rows: string[][] = [];
+  for (const ws of groups.values()) {
+    const first = ws[0] as Window;
+    const through = ws.map((w) => derived(w).throughputPerS).filter((x): x is number => x !== null);
+    const perJ = ws.map((w) => derived(w).workPerJ).filter((x): x is number => x !== null);
+    const power = ws.map((w) => w.powerW).filter((x): x is number => x !== null);
+    const t = summarize(through);
+    rows.push([
+      first.benchmark,
+      String(first.threads),
+      `${num(t.median)} ${first.workUnit}/s`,
+      num(summarize(power).median),
+      `${num(summarize(perJ).median)} ${first.workUnit}/J`,
+      first.quality,
+      pct(t.cv),
+      ws.every((w) => w.valid) ? 'yes' : 'NO',
+    ]);
+  }
+  const lines = [table(['kernel', 'threads', 'throughput', 'power_w', 'work_per_j', 'quality', 'cv', 'valid'], rows)];
+  lines.push(`idle power: ${num(idle.powerW)} W (before ${num(idle.beforeW)}, after ${num(idle.afterW)}); work per joule uses gross energy`);
+  if (windows.some((w) => w.quality === 'estimated')) lines.push('energy is ESTIMATED from CPU utilization (no readable sensor): work per joule here is ~ throughput / constant');
+  const warnings = [...new Set(windows.flatMap((w) => w.warnings).filter((x) => !x.startsWith('energy is ESTIMATED')))];
+  for (const w of warnings.slice(0, 20)) lines.push(`warning: ${w}`);
+  if (warnings.length > 20) lines.push(`(${warnings.length - 20} more warnings in the CSV)`);
+  return lines.join('\n');
+}

@@ -1,0 +1,97 @@
+import { Worker } from 'node:worker_threads';
+import type { Kernel } from '../../benchmarks/kernel.js';
+import type { KernelWorkerData, KernelWorkerReply } from './kernel-worker.js';
+
+/** N worker threads running the same kernel at once; the main thread only starts them and counts. */
+
+/** What one team run returns: per worker, iterations done and the checksum of its last output. */
+export interface TeamRun {
+  runs: number[];
+  checksums: string[];
+  /** Mean latency of one iteration over all workers, ms. */
+  latencyMeanMs: number | null;
+}
+
+/** Where the compiled worker lives (next to this module in dist/). */
+export const DEFAULT_WORKER_URL = new URL('./kernel-worker.js', import.meta.url);
+
+/** A set of workers, each with the kernel's input prepared. */
+export class KernelTeam {
+  private constructor(
+    private readonly workers: Worker[],
+    readonly workPerIteration: number,
+    readonly setupS: number,
+  ) {}
+
+  /** Starts `threads` workers and waits until each has generated its input. */
+  static async start(kernel: Kernel, threads: number, options: { seed: number; size: number; workerUrl?: URL }): Promise<KernelTeam> {
+    const data: KernelWorkerData = { kernelId: kernel.id, seed: options.seed, size: options.size };
+    const workers = Array.from({ length: threads }, () => new Worker(options.workerUrl ?? DEFAULT_WORKER_URL, { workerData: data }));
+    try {
+      const ready = await Promise.all(workers.map((w) => nextReply(w)));
+      for (const r of ready) if (r.type !== 'ready') throw new Error(r.type === 'error' ? r.message : 'worker answered out of turn');
+      const first = ready[0];
+      if (!first || first.type !== 'ready') throw new Error('no worker started');
+      const setupS = Math.max(...ready.map((r) => (r.type === 'ready' ? r.setupS : 0)));
+      return new KernelTeam(workers, first.workPerIteration, setupS);
+    } catch (err) {
+      await Promise.all(workers.map((w) => w.terminate()));
+      throw new Error(`kernel ${kernel.id} could not start: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  /** Runs every worker for `durationMs` at once and resolves when all are done. */
+  async run(durationMs: number): Promise<TeamRun> {
+    const replies = await Promise.all(
+      this.workers.map((w) => {
+        const reply = nextReply(w);
+        w.postMessage({ type: 'run', durationMs });
+        return reply;
+      }),
+    );
+    const runs: number[] = [];
+    const checksums: string[] = [];
+    let latencySum = 0;
+    let latencyCount = 0;
+    for (const r of replies) {
+      if (r.type !== 'done') throw new Error(r.type === 'error' ? r.message : 'worker answered out of turn');
+      runs.push(r.runs);
+      checksums.push(r.checksum);
+      if (r.latencyMeanMs !== null) {
+        latencySum += r.latencyMeanMs;
+        latencyCount += 1;
+      }
+    }
+    return { runs, checksums, latencyMeanMs: latencyCount ? latencySum / latencyCount : null };
+  }
+
+  /** Stops every worker. */
+  async stop(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
+
+function nextReply(worker: Worker): Promise<KernelWorkerReply> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (msg: KernelWorkerReply): void => {
+      cleanup();
+      resolve(msg);
+    };
+    const onError = (err: Error): void => {
+      cleanup();
+      reject(err);
+    };
+    const onExit = (code: number): void => {
+      cleanup();
+      reject(new Error(`worker exited with code ${code}`));
+    };
+    const cleanup = (): void => {
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+    };
+    worker.once('message', onMessage);
+    worker.once('error', onError);
+    worker.once('exit', onExit);
+  });
+}

@@ -1,0 +1,55 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { Bench } from 'tinybench';
+import { findKernel } from '../../benchmarks/index.js';
+
+/**
+ * One worker thread running one kernel: the main thread stays free to sample while the kernel loads a core.
+ * tinybench times the iterations inside each window; the main thread counts the window.
+ */
+
+/** Data a kernel worker starts with. */
+export interface KernelWorkerData {
+  kernelId: string;
+  seed: number;
+  size: number;
+}
+
+/** Messages a kernel worker answers with. */
+export type KernelWorkerReply =
+  | { type: 'ready'; workPerIteration: number; setupS: number }
+  | { type: 'done'; runs: number; totalTimeMs: number; latencyMeanMs: number | null; checksum: string }
+  | { type: 'error'; message: string };
+
+const data = workerData as KernelWorkerData;
+const port = parentPort;
+if (!port) throw new Error('kernel-worker must run in a worker thread');
+
+try {
+  const kernel = findKernel(data.kernelId);
+  if (!kernel) throw new Error(`unknown kernel ${data.kernelId}`);
+  const t0 = performance.now();
+  const instance = kernel.setup({ seed: data.seed, size: data.size });
+  port.postMessage({ type: 'ready', workPerIteration: instance.workPerIteration, setupS: (performance.now() - t0) / 1000 } satisfies KernelWorkerReply);
+  port.on('message', (msg: { type: 'run'; durationMs: number }) => {
+    // iterations: 1 lets the time budget alone decide; one kernel iteration takes milliseconds.
+    const bench = new Bench({ time: msg.durationMs, iterations: 1, warmup: false, throws: true });
+    bench.add(kernel.id, () => instance.run());
+    bench
+      .run()
+      .then(([task]) => {
+        const result = task?.result;
+        if (!task || !result || !('totalTime' in result)) throw new Error(`tinybench gave no result for ${kernel.id}`);
+        const reply: KernelWorkerReply = {
+          type: 'done',
+          runs: task.runs,
+          totalTimeMs: result.totalTime,
+          latencyMeanMs: result.latency.mean ?? null,
+          checksum: instance.checksum(),
+        };
+        port.postMessage(reply);
+      })
+      .catch((err: unknown) => port.postMessage({ type: 'error', message: err instanceof Error ? err.message : String(err) } satisfies KernelWorkerReply));
+  });
+} catch (err) {
+  port.postMessage({ type: 'error', message: err instanceof Error ? err.message : String(err) } satisfies KernelWorkerReply);
+}

@@ -1,0 +1,72 @@
+import type { Kernel } from '../../benchmarks/kernel.js';
+import { runKernel } from './kernel.js';
+import type { Session } from './session.js';
+import type { Window } from './types.js';
+
+/** The suite: idle baseline, then every kernel at every thread count, then idle again. */
+
+/** Settings of a suite run. */
+export interface SuiteOptions {
+  kernels: readonly Kernel[];
+  threads: number[];
+  repetitions: number;
+  durationS: number;
+  warmupS: number;
+  /** Seconds of idle measurement before and after the suite (0: none). */
+  idleS: number;
+  seed?: number;
+  size?: number;
+  workerUrl?: URL;
+  /** Called before each kernel × threads step, with its position. */
+  onStep?: (step: { kernel: Kernel; threads: number; index: number; total: number }) => void;
+  onWindow?: (w: Window) => void;
+}
+
+/** Idle power measured around the suite. */
+export interface IdleBaseline {
+  beforeW: number | null;
+  afterW: number | null;
+  /** Mean of the two (or the one readable), used for `idle_power_w` and `net_energy_j`. */
+  powerW: number | null;
+}
+
+/** Measures idle power: a window in which wattbench does nothing. */
+export async function measureIdle(session: Session, seconds: number): Promise<number | null> {
+  if (seconds <= 0) return null;
+  const { measurement } = await session.measure(() => new Promise((resolve) => setTimeout(resolve, seconds * 1000)));
+  return measurement.powerW;
+}
+
+/** Runs the suite and returns its windows with the idle baseline filled in. */
+export async function runSuite(session: Session, options: SuiteOptions): Promise<{ windows: Window[]; idle: IdleBaseline }> {
+  const beforeW = await measureIdle(session, options.idleS);
+  const windows: Window[] = [];
+  const frequency = { highestMhz: null as number | null };
+  const total = options.kernels.length * options.threads.length;
+  let index = 0;
+  for (const kernel of options.kernels) {
+    for (const threads of options.threads) {
+      options.onStep?.({ kernel, threads, index: index++, total });
+      windows.push(
+        ...(await runKernel(session, kernel, {
+          threads,
+          repetitions: options.repetitions,
+          durationS: options.durationS,
+          warmupS: options.warmupS,
+          frequency,
+          idlePowerW: beforeW,
+          ...(options.seed !== undefined ? { seed: options.seed } : {}),
+          ...(options.size !== undefined ? { size: options.size } : {}),
+          ...(options.workerUrl ? { workerUrl: options.workerUrl } : {}),
+          ...(options.onWindow ? { onWindow: options.onWindow } : {}),
+        })),
+      );
+    }
+  }
+  const afterW = await measureIdle(session, options.idleS);
+  const known = [beforeW, afterW].filter((w): w is number => w !== null);
+  const powerW = known.length ? known.reduce((a, b) => a + b, 0) / known.length : null;
+  // Rows get the mean of both baselines, so drift over a long suite is shared evenly.
+  for (const w of windows) w.idlePowerW = powerW;
+  return { windows, idle: { beforeW, afterW, powerW } };
+}

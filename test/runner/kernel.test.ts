@@ -1,0 +1,110 @@
+import { Bench } from 'tinybench';
+import { describe, expect, it } from 'vitest';
+import { findKernel, kernels } from '../../benchmarks/index.js';
+import { measureBench } from '../../src/runner/bench.js';
+import { checksumProblem, runKernel } from '../../src/runner/kernel.js';
+import { Session } from '../../src/runner/session.js';
+import { derived } from '../../src/results/schema.js';
+import { monotonicS } from '../../src/units.js';
+import { procfs, seamReader, sysfs } from '../helpers/fake-files.js';
+
+// Workers load compiled code: `npm test` builds dist/ before vitest runs.
+const workerUrl = new URL('../../dist/src/runner/kernel-worker.js', import.meta.url);
+
+describe('kernel runs', () => {
+  it('gives work per joule = throughput / power within 1% on a counter driven at 30 W', async () => {
+    const powerW = 30;
+    const t0 = monotonicS();
+    const files = seamReader({
+      text: (path) =>
+        path.endsWith('intel-rapl:0/energy_uj') ? `${5_000_000_000 + Math.floor(powerW * (monotonicS() - t0) * 1e6)}\n` : null,
+    });
+    const session = await Session.open({ sysfs: sysfs('amd-zen'), procfs: procfs('basic'), files, intervalMs: 100 });
+    try {
+      const kernel = findKernel('sha256')!;
+      const windows = await runKernel(session, kernel, { threads: 1, repetitions: 2, durationS: 1, warmupS: 0.1, workerUrl });
+      expect(windows).toHaveLength(2);
+      for (const w of windows) {
+        const { throughputPerS, workPerJ } = derived(w);
+        expect(w).toMatchObject({ kind: 'kernel', threads: 1, quality: 'measured', source: 'rapl:package-0', valid: true, workUnit: 'MB', version: kernel.version });
+        expect(w.checksum).toBe(kernel.expectedChecksum);
+        expect(throughputPerS).toBeGreaterThan(0);
+        expect(Math.abs((workPerJ as number) / ((throughputPerS as number) / powerW) - 1)).toBeLessThan(0.01);
+      }
+    } finally {
+      await session.close();
+    }
+  });
+
+  it('sums the work of every thread', async () => {
+    const session = await Session.open({ sysfs: sysfs('vm'), procfs: procfs('basic'), estimate: { tdpW: 100 } });
+    try {
+      const kernel = findKernel('sha256')!;
+      const [one] = await runKernel(session, kernel, { threads: 1, repetitions: 1, durationS: 0.5, warmupS: 0, workerUrl, size: 1 << 16 });
+      const [two] = await runKernel(session, kernel, { threads: 2, repetitions: 1, durationS: 0.5, warmupS: 0, workerUrl, size: 1 << 16 });
+      // Each of 2 threads does at least a third of what one thread does alone, even on a shared 2-core machine.
+      expect(two!.work).toBeGreaterThan(one!.work * 0.66);
+      expect(two!.threads).toBe(2);
+    } finally {
+      await session.close();
+    }
+  });
+
+  it('fails to start with a clear message for a worker that cannot set up', async () => {
+    const session = await Session.open({ sysfs: sysfs('vm'), procfs: procfs('basic') });
+    try {
+      await expect(runKernel(session, findKernel('sha256')!, { threads: 1, repetitions: 1, durationS: 0.2, warmupS: 0, workerUrl, size: -5 })).rejects.toThrow(
+        /kernel sha256 could not start: .*size/,
+      );
+    } finally {
+      await session.close();
+    }
+  });
+});
+
+describe('checksums', () => {
+  const kernel = kernels[0]!;
+  it('accepts the stored checksum for the default seed and size', () => {
+    expect(checksumProblem(kernel, [kernel.expectedChecksum, kernel.expectedChecksum], 42, kernel.defaultSize)).toBeNull();
+  });
+  it('flags a wrong answer loudly', () => {
+    expect(checksumProblem(kernel, ['deadbeef'], 42, kernel.defaultSize)).toMatch(/^WRONG OUTPUT: checksum deadbeef, expected/);
+  });
+  it('flags threads that disagree, and cannot check other seeds against the stored value', () => {
+    expect(checksumProblem(kernel, ['a', 'b'], 7, kernel.defaultSize)).toMatch(/threads disagree/);
+    expect(checksumProblem(kernel, ['a', 'a'], 7, kernel.defaultSize)).toBeNull();
+  });
+});
+
+describe('tinybench Bench under measurement', () => {
+  it('gives one window per task and repetition with the calls as work', async () => {
+    const session = await Session.open({ sysfs: sysfs('vm'), procfs: procfs('basic'), estimate: { tdpW: 100 } });
+    try {
+      const bench = new Bench({ time: 100, iterations: 5 });
+      let x = 0;
+      bench.add('sum', () => {
+        for (let i = 0; i < 1e4; i++) x += i;
+      });
+      bench.add('boom', () => {
+        throw new Error('bad task');
+      });
+      const windows = await measureBench(session, bench, { repetitions: 2 });
+      expect(windows.map((w) => [w.benchmark, w.repetition])).toEqual([
+        ['sum', 1],
+        ['sum', 2],
+        ['boom', 1],
+        ['boom', 2],
+      ]);
+      const sum = windows[0]!;
+      expect(sum.work).toBeGreaterThanOrEqual(5);
+      expect(sum.workUnit).toBe('call');
+      expect(sum.valid).toBe(true);
+      expect(sum.energyJ).toBeCloseTo(12 * sum.durationS, 1);
+      expect(windows[2]!.valid).toBe(false);
+      expect(windows[2]!.warnings.join()).toMatch(/task failed: bad task/);
+      expect(x).toBeGreaterThan(0);
+    } finally {
+      await session.close();
+    }
+  });
+});
