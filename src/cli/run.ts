@@ -34,7 +34,7 @@ export interface RunFlags extends SourceFlags {
 
 /** Settings of the full suite and of `--quick` (the whole suite in under 90 s on 2 cores). */
 export const FULL = { repetitions: 5, durationS: 2, warmupS: 1, idleS: 5 };
-export const QUICK = { repetitions: 3, durationS: 1, warmupS: 0.2, idleS: 2 };
+export const QUICK = { repetitions: 3, durationS: 1, warmupS: 0.2, idleS: 1 };
 
 /** Parses `--threads 1,2,all` into distinct positive counts (`all` is every available CPU). */
 export function parseThreads(text: string, cpus = availableParallelism()): number[] {
@@ -98,7 +98,7 @@ export async function runAction(flags: RunFlags, io: Io): Promise<number> {
     },
   };
   const total = kernels.length * threads.length * repetitions;
-  const etaS = Math.round(kernels.length * threads.length * (repetitions * durationS + warmupS + 0.3) + 2 * idleS);
+  const etaS = Math.round(kernels.length * (threads.length * repetitions * (durationS + 0.03) + warmupS + 0.2) + 2 * idleS + 2);
   io.err(`wattbench: ${kernels.length} kernels x threads ${threads.join(',')} x ${repetitions} repetitions of ${durationS} s, about ${etaS} s; energy: ${run.rule.description}\n`);
   const progress = makeProgress(io, total, flags.progress !== false && !flags.json && Boolean(process.stderr.isTTY));
   let idle: IdleBaseline = { beforeW: null, afterW: null, powerW: null };

@@ -4,10 +4,9 @@ import type { KernelWorkerData, KernelWorkerReply } from './kernel-worker.js';
 
 /** N worker threads running the same kernel at once; the main thread only starts them and counts. */
 
-/** What one team run returns: per worker, iterations done and the checksum of its last output. */
+/** What one team run returns: per worker, iterations done. */
 export interface TeamRun {
   runs: number[];
-  checksums: string[];
   /** Mean latency of one iteration over all workers, ms. */
   latencyMeanMs: number | null;
 }
@@ -40,29 +39,47 @@ export class KernelTeam {
     }
   }
 
-  /** Runs every worker for `durationMs` at once and resolves when all are done. */
-  async run(durationMs: number): Promise<TeamRun> {
+  /** Number of workers in the team. */
+  get size(): number {
+    return this.workers.length;
+  }
+
+  /** Runs the first `threads` workers (default: all) for `durationMs` at once and resolves when all are done. */
+  async run(durationMs: number, threads = this.workers.length): Promise<TeamRun> {
     const replies = await Promise.all(
-      this.workers.map((w) => {
+      this.workers.slice(0, threads).map((w) => {
         const reply = nextReply(w);
         w.postMessage({ type: 'run', durationMs });
         return reply;
       }),
     );
     const runs: number[] = [];
-    const checksums: string[] = [];
     let latencySum = 0;
     let latencyCount = 0;
     for (const r of replies) {
       if (r.type !== 'done') throw new Error(r.type === 'error' ? r.message : 'worker answered out of turn');
       runs.push(r.runs);
-      checksums.push(r.checksum);
       if (r.latencyMeanMs !== null) {
         latencySum += r.latencyMeanMs;
         latencyCount += 1;
       }
     }
-    return { runs, checksums, latencyMeanMs: latencyCount ? latencySum / latencyCount : null };
+    return { runs, latencyMeanMs: latencyCount ? latencySum / latencyCount : null };
+  }
+
+  /** Asks the first `threads` workers for the checksum of their last output. */
+  async checksums(threads = this.workers.length): Promise<string[]> {
+    const replies = await Promise.all(
+      this.workers.slice(0, threads).map((w) => {
+        const reply = nextReply(w);
+        w.postMessage({ type: 'checksum' });
+        return reply;
+      }),
+    );
+    return replies.map((r) => {
+      if (r.type !== 'checksum') throw new Error(r.type === 'error' ? r.message : 'worker answered out of turn');
+      return r.checksum;
+    });
   }
 
   /** Stops every worker. */

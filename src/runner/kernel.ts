@@ -37,28 +37,38 @@ export function checksumProblem(kernel: Kernel, checksums: string[], seed: numbe
   return null;
 }
 
-/** Runs the kernel and returns its windows; a wrong checksum marks the window invalid. */
+/** Runs the kernel on a team of its own and returns its windows; a wrong checksum marks the window invalid. */
 export async function runKernel(session: Session, kernel: Kernel, options: KernelRunOptions): Promise<Window[]> {
-  const seed = options.seed ?? DEFAULT_SEED;
-  const size = options.size ?? kernel.defaultSize;
-  const team = await KernelTeam.start(kernel, options.threads, { seed, size, ...(options.workerUrl ? { workerUrl: options.workerUrl } : {}) });
-  const windows: Window[] = [];
-  const frequency = options.frequency ?? { highestMhz: null };
+  const team = await KernelTeam.start(kernel, options.threads, {
+    seed: options.seed ?? DEFAULT_SEED,
+    size: options.size ?? kernel.defaultSize,
+    ...(options.workerUrl ? { workerUrl: options.workerUrl } : {}),
+  });
   try {
     if (options.warmupS > 0) await team.run(options.warmupS * 1000);
-    for (let repetition = 1; repetition <= options.repetitions; repetition++) {
-      const { measurement, result } = await session.measure(() => team.run(options.durationS * 1000));
+    return await runOnTeam(session, team, kernel, options);
+  } finally {
+    await team.stop();
+  }
+}
+
+/** Runs the windows of one thread count on a started, warmed-up team (the suite reuses one team for every count). */
+export async function runOnTeam(session: Session, team: KernelTeam, kernel: Kernel, options: Omit<KernelRunOptions, 'warmupS' | 'workerUrl'>): Promise<Window[]> {
+  const seed = options.seed ?? DEFAULT_SEED;
+  const size = options.size ?? kernel.defaultSize;
+  const windows: Window[] = [];
+  const frequency = options.frequency ?? { highestMhz: null };
+  for (let repetition = 1; repetition <= options.repetitions; repetition++) {
+      const { measurement, result } = await session.measure(() => team.run(options.durationS * 1000, options.threads));
+      const checksums = await team.checksums(options.threads);
       const work = result.runs.reduce((a, b) => a + b, 0) * team.workPerIteration;
-      const problem = checksumProblem(kernel, result.checksums, seed, size);
+      const problem = checksumProblem(kernel, checksums, seed, size);
       const warnings = [...measurement.warnings, ...windowWarnings(measurement, options.threads, availableParallelism(), frequency.highestMhz)];
       if (problem) warnings.unshift(problem);
       if (measurement.freqMhz !== null) frequency.highestMhz = Math.max(frequency.highestMhz ?? 0, measurement.freqMhz);
-      const window = kernelWindow(kernel, options.threads, repetition, measurement, work, result.checksums[0] ?? null, problem === null, warnings, options.idlePowerW ?? null);
+      const window = kernelWindow(kernel, options.threads, repetition, measurement, work, checksums[0] ?? null, problem === null, warnings, options.idlePowerW ?? null);
       windows.push(window);
       options.onWindow?.(window);
-    }
-  } finally {
-    await team.stop();
   }
   return windows;
 }

@@ -1,5 +1,7 @@
-import type { Kernel } from '../../benchmarks/kernel.js';
-import { runKernel } from './kernel.js';
+import { DEFAULT_SEED, type Kernel } from '../../benchmarks/kernel.js';
+import { runOnTeam } from './kernel.js';
+import { KernelTeam } from './kernel-team.js';
+import { readOnBattery } from '../sources/power-supply.js';
 import type { Session } from './session.js';
 import type { Window } from './types.js';
 
@@ -39,28 +41,39 @@ export async function measureIdle(session: Session, seconds: number): Promise<nu
 
 /** Runs the suite and returns its windows with the idle baseline filled in. */
 export async function runSuite(session: Session, options: SuiteOptions): Promise<{ windows: Window[]; idle: IdleBaseline }> {
+  const batteryBefore = await readOnBattery(session.context);
   const beforeW = await measureIdle(session, options.idleS);
   const windows: Window[] = [];
   const frequency = { highestMhz: null as number | null };
   const total = options.kernels.length * options.threads.length;
   let index = 0;
+  const maxThreads = Math.max(...options.threads);
   for (const kernel of options.kernels) {
-    for (const threads of options.threads) {
-      options.onStep?.({ kernel, threads, index: index++, total });
-      windows.push(
-        ...(await runKernel(session, kernel, {
-          threads,
-          repetitions: options.repetitions,
-          durationS: options.durationS,
-          warmupS: options.warmupS,
-          frequency,
-          idlePowerW: beforeW,
-          ...(options.seed !== undefined ? { seed: options.seed } : {}),
-          ...(options.size !== undefined ? { size: options.size } : {}),
-          ...(options.workerUrl ? { workerUrl: options.workerUrl } : {}),
-          ...(options.onWindow ? { onWindow: options.onWindow } : {}),
-        })),
-      );
+    // One team per kernel, prepared and warmed up once, serves every thread count (its first N workers).
+    const team = await KernelTeam.start(kernel, maxThreads, {
+      seed: options.seed ?? DEFAULT_SEED,
+      size: options.size ?? kernel.defaultSize,
+      ...(options.workerUrl ? { workerUrl: options.workerUrl } : {}),
+    });
+    try {
+      if (options.warmupS > 0) await team.run(options.warmupS * 1000);
+      for (const threads of options.threads) {
+        options.onStep?.({ kernel, threads, index: index++, total });
+        windows.push(
+          ...(await runOnTeam(session, team, kernel, {
+            threads,
+            repetitions: options.repetitions,
+            durationS: options.durationS,
+            frequency,
+            idlePowerW: beforeW,
+            ...(options.seed !== undefined ? { seed: options.seed } : {}),
+            ...(options.size !== undefined ? { size: options.size } : {}),
+            ...(options.onWindow ? { onWindow: options.onWindow } : {}),
+          })),
+        );
+      }
+    } finally {
+      await team.stop();
     }
   }
   const afterW = await measureIdle(session, options.idleS);
@@ -68,5 +81,9 @@ export async function runSuite(session: Session, options: SuiteOptions): Promise
   const powerW = known.length ? known.reduce((a, b) => a + b, 0) / known.length : null;
   // Rows get the mean of both baselines, so drift over a long suite is shared evenly.
   for (const w of windows) w.idlePowerW = powerW;
+  if (batteryBefore || (await readOnBattery(session.context))) {
+    // Laptops on battery cap power and frequency: their figures do not compare with mains-powered runs.
+    for (const w of windows) w.warnings.push('machine on battery during the run: power and frequency limits differ from mains');
+  }
   return { windows, idle: { beforeW, afterW, powerW } };
 }
