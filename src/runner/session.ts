@@ -11,7 +11,7 @@ import { monotonicS } from '../units.js';
 /** A measuring session: sources probed once, one sampler running, windows opened and closed around work. */
 
 /** Options for a session. */
-export interface SessionOptions extends DiscoverOptions {
+export interface SessionOptions extends DiscoverOptions, SourceChoice {
   /** Milliseconds between periodic samples (default 100). */
   intervalMs?: number;
   /** Probes found earlier (skips discovery). */
@@ -29,13 +29,28 @@ export function machineName(label?: string): string {
   return label && label.trim() ? label.trim() : hostname();
 }
 
-/** Chooses the sources to sample: every usable one, except the estimate when something is measured. */
-export function selectSources(probes: Probe[]): Source[] {
-  const measured = probes.some(isMeasuredEnergy);
-  return probes
-    .filter((p) => p.state === 'ok' && p.source)
-    .filter((p) => !(measured && p.info.quality === 'estimated'))
-    .map((p) => p.source as Source);
+/** Which sources a person asked for (`--source`) or against (`--no-source`): ids, or prefixes ending before a `:`. */
+export interface SourceChoice {
+  include?: string[];
+  exclude?: string[];
+}
+
+/** True when `id` is `pattern` or lies under it (`nvidia` matches `nvidia:0`, `rapl:package-0` matches `rapl:package-0:core`). */
+export function matchesSource(id: string, pattern: string): boolean {
+  return id === pattern || id.startsWith(`${pattern}:`);
+}
+
+/** Chooses the sources to sample: every usable one the person allows, except the estimate when something is measured. */
+export function selectSources(probes: Probe[], choice: SourceChoice = {}): Source[] {
+  const allowed = probes.filter(
+    (p) =>
+      p.state === 'ok' &&
+      p.source &&
+      (!choice.include?.length || choice.include.some((x) => matchesSource(p.info.id, x))) &&
+      !choice.exclude?.some((x) => matchesSource(p.info.id, x)),
+  );
+  const measured = allowed.some(isMeasuredEnergy);
+  return allowed.filter((p) => !(measured && p.info.quality === 'estimated')).map((p) => p.source as Source);
 }
 
 /** An open session; close it when done. */
@@ -45,21 +60,23 @@ export class Session {
 
   private constructor(
     readonly probes: Probe[],
+    sources: Source[],
     readonly context: SourceContext,
     intervalMs: number,
   ) {
-    const sources = selectSources(probes);
     const rule = totalRule(sources.map((s) => s.info));
     this.sampler = new Sampler(sources, { intervalMs, periodOf: readingPolicy(rule) });
     this.meter = new WindowMeter(this.sampler, rule);
     this.sampler.start();
   }
 
-  /** Probes the sources (unless given) and starts sampling. */
+  /** Probes the sources (unless given), starts those that stream or poll, and starts sampling. */
   static async open(options: SessionOptions = {}): Promise<Session> {
     const context = sourceContext(options);
     const probes = options.probes ?? (await discoverSources({ ...options, files: context.files }));
-    return new Session(probes, context, options.intervalMs ?? 100);
+    const sources = selectSources(probes, options);
+    await Promise.all(sources.map((s) => s.start?.()));
+    return new Session(probes, sources, context, options.intervalMs ?? 100);
   }
 
   /** Measures one window around `work`; the window ends when `work` settles. */

@@ -114,8 +114,9 @@ export function integrateGauge(info: SourceInfo, records: Rec[]): SourceWindow {
   return base;
 }
 
-/** Utilization over the window from the first and last readable CPU times. */
+/** Utilization over the window: from the first and last readable CPU times, or the mean of busy percentages. */
 export function integrateUtilization(info: SourceInfo, records: Rec[], durationS: number): SourceWindow {
+  if (records.some((r) => typeof r.value === 'number')) return summarizeTelemetry(info, records);
   const base = windowBase(info);
   const used = valid<CpuTimes>(records);
   base.samples = used.length;
@@ -150,7 +151,7 @@ export function summarizeTelemetry(info: SourceInfo, records: Rec[]): SourceWind
     base.reason = `no readable sample${firstReason(records)}`;
     return base;
   }
-  const values = used.map((r) => r.value);
+  const values = used.map((r) => r.value).filter((v) => typeof v === 'number');
   base.value = info.kind === 'temperature' ? Math.max(...values) : values.reduce((a, b) => a + b, 0) / values.length;
   return base;
 }

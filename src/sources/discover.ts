@@ -19,11 +19,21 @@ export interface DiscoverOptions {
   files?: FileReader;
   /** Overrides for the estimate's power model. */
   estimate?: EstimateOptions;
+  /** Environment for tools and credentials (default: this process's). */
+  env?: NodeJS.ProcessEnv;
+  /** Sampling interval in ms, passed to streaming tools (default 100). */
+  intervalMs?: number;
 }
 
 /** Builds the context sources read through. */
 export function sourceContext(options: DiscoverOptions = {}): SourceContext {
-  return { sysfs: options.sysfs ?? '/sys', procfs: options.procfs ?? '/proc', files: options.files ?? new HandleFileReader() };
+  return {
+    sysfs: options.sysfs ?? '/sys',
+    procfs: options.procfs ?? '/proc',
+    files: options.files ?? new HandleFileReader(),
+    env: options.env ?? process.env,
+    intervalMs: options.intervalMs ?? 100,
+  };
 }
 
 /** Returns true for a usable source that measures energy or power (not utilization or telemetry). */

@@ -66,9 +66,11 @@ export type ReadResult<T> = { ok: true; value: T; atS?: number } | { ok: false; 
 
 interface SourceBase<K extends SourceKind, T> {
   readonly info: SourceInfo & { kind: K };
-  /** Reads the current value; must never throw and never block the event loop. */
+  /** Reads the current value; must never throw and never block the event loop (tool and HTTP sources answer from their last streamed or polled value). */
   read(): Promise<ReadResult<T>>;
-  /** Releases what the source holds (streams, handles). */
+  /** Starts what the source needs while measuring (a streaming tool, a poller); idempotent, never throws. `sources` never calls it. */
+  start?(): Promise<void>;
+  /** Releases what the source holds (streams, pollers, handles); idempotent. */
   close?(): Promise<void>;
 }
 
@@ -76,8 +78,8 @@ interface SourceBase<K extends SourceKind, T> {
 export type CounterSource = SourceBase<'counter', number>;
 /** A power gauge in watts. */
 export type GaugeSource = SourceBase<'gauge', number>;
-/** A CPU-time reader. */
-export type UtilizationSource = SourceBase<'utilization', CpuTimes>;
+/** A CPU-time reader (scopes `cpu`, `process`), or a busy-percentage reader (accelerators: GPU or NPU busy %). */
+export type UtilizationSource = SourceBase<'utilization', CpuTimes | number>;
 /** A frequency reader in MHz. */
 export type FrequencySource = SourceBase<'frequency', number>;
 /** A temperature reader in °C. */
@@ -108,7 +110,7 @@ export interface FileReader {
   close?(): Promise<void>;
 }
 
-/** Where sources look: the filesystem roots of DESIGN.md §3 and the reading seam. */
+/** Where sources look: the filesystem roots of DESIGN.md §3, the reading seam, and the environment tools run in. */
 export interface SourceContext {
   /** Root of sysfs, `/sys` by default. */
   sysfs: string;
@@ -116,4 +118,8 @@ export interface SourceContext {
   procfs: string;
   /** How files are read. */
   files: FileReader;
+  /** Environment for tools (PATH finds them; tests put fakes first) and for meter credentials. */
+  env: NodeJS.ProcessEnv;
+  /** Milliseconds between the fastest reads, so streaming tools can be asked for the same rate. */
+  intervalMs: number;
 }
