@@ -30,17 +30,17 @@ function seededText(seed: number, bytes: number): Buffer {
 /**
  * deflateSync (level 6) then inflateSync of `size` bytes of seeded text per iteration, counted in MB of input round-tripped.
  *
- * The checksum covers the compressed stream, so it pins the zlib build as well as the input: Node bundles Chromium's
- * zlib, whose CRC32C match hash (SSE4.2 on x86-64, the CRC extension on ARMv8) gives output that differs from canonical
- * zlib, and a Node upgrade that changes zlib may change it too; the round trip itself is verified on every checksum.
+ * The checksum covers the round-tripped text, not the compressed stream: compressed bytes differ between zlib builds
+ * (Node bundles Chromium's zlib, whose match hash depends on CPU features), and a correct machine must not fail the
+ * check; a round trip that does not restore the input gives a checksum that can never match.
  */
 export const kernel: Kernel = {
   id: 'deflate',
-  version: '1',
+  version: '2',
   description: 'zlib deflate (level 6) + inflate round trip of seeded text, size = bytes; loads native LZ77/Huffman code',
   unit: 'MB',
   defaultSize: 512 * 1024,
-  expectedChecksum: 'da05f14c5755ff1cd2c8184a6bfc289221e24a1317a585920e08cae6f8babf18',
+  expectedChecksum: '439320f59ff9ec767d911a8ec094246b8784b9709ae9e81433539c9716735087',
   setup({ seed, size }: KernelOptions): KernelInstance {
     const bytes = checkSize('deflate', size);
     const input = seededText(seed, bytes);
@@ -53,8 +53,7 @@ export const kernel: Kernel = {
         restored = inflateSync(compressed);
       },
       checksum(): string {
-        if (!restored.equals(input)) throw new Error('deflate: inflate did not restore the input');
-        return sha256Hex(compressed);
+        return restored.equals(input) ? sha256Hex(restored) : `round-trip-failed:${sha256Hex(restored)}`;
       },
     };
   },

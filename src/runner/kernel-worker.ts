@@ -35,7 +35,14 @@ try {
   port.on('message', (msg: { type: 'run'; durationMs: number } | { type: 'checksum' }) => {
     if (msg.type === 'checksum') {
       // Asked for after the window closed, so hashing the output never counts as work.
-      port.postMessage({ type: 'checksum', checksum: instance.checksum() } satisfies KernelWorkerReply);
+      let checksum: string;
+      try {
+        checksum = instance.checksum();
+      } catch (err) {
+        // A kernel that cannot even checksum its output computed something wrong: that is a wrong answer, not a crash.
+        checksum = `checksum-failed:${err instanceof Error ? err.message : String(err)}`;
+      }
+      port.postMessage({ type: 'checksum', checksum } satisfies KernelWorkerReply);
       return;
     }
     // tinybench stops at the first iteration that ends past its time budget, overshooting by half an iteration on
