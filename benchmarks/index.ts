@@ -32,6 +32,12 @@ export const kernels: readonly Kernel[] = Object.freeze([
   pointerChase,
 ]);
 
+/** Kernels run only when asked for by id (or with `--kernels all`): they keep `--quick` within its 90 s on two cores. */
+export const EXTRA_KERNEL_IDS: readonly string[] = Object.freeze(['binary-trees', 'pointer-chase']);
+
+/** The default suite: every kernel except the extras. */
+export const defaultKernels: readonly Kernel[] = Object.freeze(kernels.filter((k) => !EXTRA_KERNEL_IDS.includes(k.id)));
+
 /** Returns the kernel with the given id, or undefined if the suite has none. */
 export function findKernel(id: string): Kernel | undefined {
   return kernels.find((k) => k.id === id);

@@ -53,7 +53,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     program
       .command('run')
       .description('run the kernel suite under measurement: throughput, power, energy and work per joule')
-      .option('--kernels <ids>', 'comma-separated kernel ids (default: all; see `wattbench list`)')
+      .option('--kernels <ids>', 'comma-separated kernel ids, or all (default: the default suite; see `wattbench list`)')
       .option('--threads <list>', 'thread counts, e.g. 1,2,all (default 1,all)')
       .addOption(new Option('--repetitions <n>', 'windows per kernel and thread count (default 5; --quick 3)').argParser(positiveInt))
       .addOption(new Option('--duration <s>', 'seconds of work per window (default 2; --quick 1)').argParser(positiveNumber))

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import cliProgress from 'cli-progress';
-import { findKernel, kernels as allKernels } from '../../benchmarks/index.js';
+import { defaultKernels, findKernel, kernels as allKernels } from '../../benchmarks/index.js';
 import type { Kernel } from '../../benchmarks/kernel.js';
 import { UsageError } from '../errors.js';
 import { machineName, newRunId, Session } from '../runner/session.js';
@@ -47,9 +47,10 @@ export function parseThreads(text: string, cpus = availableParallelism()): numbe
   return out;
 }
 
-/** Parses `--kernels a,b` against the suite. */
+/** Parses `--kernels a,b` (or `all`) against the suite; without it, the default suite. */
 export function parseKernels(text: string | undefined): Kernel[] {
-  if (!text) return [...allKernels];
+  if (!text) return [...defaultKernels];
+  if (text.trim() === 'all') return [...allKernels];
   return text.split(',').map((id) => {
     const k = findKernel(id.trim());
     if (!k) throw new UsageError(`unknown kernel ${JSON.stringify(id.trim())}; known: ${allKernels.map((x) => x.id).join(', ')}`);

@@ -44,7 +44,8 @@ describe('wattbench run (built CLI)', () => {
     expect(r.code).toBe(0);
     const list = JSON.parse(r.stdout) as Array<Record<string, string>>;
     expect(list.length).toBeGreaterThanOrEqual(10);
-    for (const k of list) expect(Object.keys(k)).toEqual(['id', 'version', 'unit', 'description']);
+    for (const k of list) expect(Object.keys(k)).toEqual(['id', 'version', 'unit', 'description', 'default']);
+    expect(list.filter((k) => k.default).length).toBeGreaterThanOrEqual(10);
   });
 
   it('rejects an unknown kernel and bad thread counts with exit 2 and one line', async () => {
@@ -64,7 +65,9 @@ describe('argument parsing', () => {
   });
   it('keeps the order kernels were asked in, and defaults to all of them', () => {
     expect(parseKernels('json,sha256').map((k) => k.id)).toEqual(['json', 'sha256']);
-    expect(parseKernels(undefined)).toHaveLength(kernels.length);
+    expect(parseKernels(undefined).map((k) => k.id)).not.toContain('pointer-chase');
+    expect(parseKernels(undefined).length).toBeGreaterThanOrEqual(10);
+    expect(parseKernels('all')).toHaveLength(kernels.length);
     expect(() => parseKernels('sha256,bogus')).toThrow(/unknown kernel "bogus"; known: /);
   });
 });
