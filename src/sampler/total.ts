@@ -31,7 +31,8 @@ export function totalRule(infos: SourceInfo[]): TotalRule {
     const accel = of('gpu', 'npu');
     const ids = [...cpu, ...accel];
     if (ids.length) {
-      const parts = [psys.length ? 'psys (platform, includes packages and DRAM)' : 'CPU packages + DRAM', ...(accel.length ? ['accelerators'] : [])];
+      const cpuPart = psys.length ? 'psys (platform, includes packages and DRAM)' : cpu.length ? 'CPU packages + DRAM' : 'no CPU sensor readable: CPU energy NOT included';
+      const parts = [cpuPart, ...(accel.length ? ['accelerators'] : [])];
       return { ids, quality: 'measured', description: `${ids.join(' + ')} (${parts.join(' + ')}; core/uncore are inside packages and not added)` };
     }
   }

@@ -7,6 +7,7 @@ import { probePowercap } from './powercap.js';
 import { probeChildrenCpu } from './process-cpu.js';
 import { probeProcStat, procStatReader } from './procstat.js';
 import { probeThermal } from './thermal.js';
+import { probeNvidia } from './nvidia.js';
 import type { FileReader, Probe, SourceContext } from './types.js';
 
 /** Options for discovering sources. */
@@ -45,12 +46,13 @@ export function isMeasuredEnergy(probe: Probe): boolean {
 export async function discoverSources(options: DiscoverOptions = {}): Promise<Probe[]> {
   const ctx = sourceContext(options);
   const readTimes = procStatReader(ctx);
-  const [powercap, procstat, children, cpufreq, thermal] = await Promise.all([
+  const [powercap, procstat, children, cpufreq, thermal, nvidia] = await Promise.all([
     probePowercap(ctx),
     probeProcStat(ctx, readTimes),
     probeChildrenCpu(ctx),
     probeCpufreq(ctx),
     probeThermal(ctx),
+    probeNvidia(ctx),
   ]);
   const utilization = procstat.source?.info.kind === 'utilization' ? procstat.source : null;
   const estimate = await probeEstimate(
@@ -58,7 +60,7 @@ export async function discoverSources(options: DiscoverOptions = {}): Promise<Pr
     options.estimate ?? {},
     cpus().length || 1,
   );
-  const probes = [...powercap, procstat, children, cpufreq, thermal];
+  const probes = [...powercap, procstat, children, cpufreq, thermal, ...nvidia];
   if (probes.some(isMeasuredEnergy) && estimate.state === 'ok') {
     estimate.reason = 'not used: measured sources are available, and estimates are never mixed with measurements';
   }

@@ -1,4 +1,4 @@
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COLUMNS } from '../../src/results/schema.js';
 import { runCli } from '../helpers/cli.js';
 import { procfs, sysfs } from '../helpers/fake-files.js';
+import { fakeTools } from '../helpers/fake-tools.js';
 
 let dir = '';
 beforeAll(async () => {
@@ -14,6 +15,23 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
+
+/** Rewrites a fake energy_uj every 5 ms at offset 0 without truncating (same digit count), so no read sees it empty. */
+async function driveCounter(path: string, valueUj: () => number): Promise<{ stop: () => Promise<void> }> {
+  const handle = await open(path, 'r+');
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy) return;
+    busy = true;
+    void handle.write(`${valueUj()}\n`, 0).finally(() => (busy = false));
+  }, 5);
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await handle.close();
+    },
+  };
+}
 
 const readRows = async (path: string): Promise<Array<Record<string, string>>> => parse(await readFile(path, 'utf8'), { columns: true });
 
@@ -25,24 +43,20 @@ describe('wattbench measure (built CLI)', () => {
     const powerW = 20;
     const start = performance.now();
     const base = 5_555_555_555;
-    // The driver rewrites the counter in place every 5 ms, as the hardware updates it (wattbench keeps the file open);
-    // a read that meets the file mid-write fails to parse and is skipped as a failed sample.
-    const driver = setInterval(() => {
-      const uj = base + Math.floor(powerW * (performance.now() - start) * 1e3);
-      void writeFile(energyFile, `${uj}\n`).catch(() => undefined);
-    }, 5);
+    // The driver rewrites the counter in place every 5 ms, as the hardware updates it (wattbench keeps the file open).
+    const driver = await driveCounter(energyFile, () => base + Math.floor(powerW * (performance.now() - start) * 1e3));
     const out = join(dir, 'driven.csv');
     let result;
     try {
       result = await runCli(['measure', '--sysfs', tree, '--procfs', procfs('basic'), '--out', out, '--json', '--label', 'fake-zen', '--', 'sleep', '1']);
     } finally {
-      clearInterval(driver);
+      await driver.stop();
     }
-    expect(result.code).toBe(0);
+    expect(result.code, result.stderr).toBe(0);
     const doc = JSON.parse(result.stdout);
     expect(doc.machine).toBe('fake-zen');
     const w = doc.windows[0];
-    expect(w).toMatchObject({ benchmark: 'sleep 1', repetition: 1, threads: null, quality: 'measured', source: 'rapl:package-0', valid: true });
+    expect(w, JSON.stringify(w.warnings)).toMatchObject({ benchmark: 'sleep 1', repetition: 1, threads: null, quality: 'measured', source: 'rapl:package-0', valid: true });
     expect(w.durationS).toBeGreaterThan(0.99);
     expect(Math.abs(w.energyJ - powerW * w.durationS) / (powerW * w.durationS)).toBeLessThan(0.03);
     expect(w.sources.map((s: { id: string }) => s.id)).toEqual(expect.arrayContaining(['rapl:package-0', 'rapl:package-0:core', 'procstat:cpu']));
@@ -122,6 +136,44 @@ describe('wattbench measure (built CLI)', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/already exists; wattbench never overwrites/);
     expect(await readFile(out, 'utf8')).toBe('keep me\n');
+  });
+});
+
+describe('wattbench measure with GPUs and RAPL (built CLI)', () => {
+  it('measures sleep 1 with a fake two-GPU nvidia-smi and a driven RAPL counter: per-source energies and their sum', async () => {
+    const tree = join(dir, 'sys-gpu');
+    await cp(sysfs('xeon-2s'), tree, { recursive: true });
+    const energyFile = join(tree, 'class/powercap/intel-rapl:0/energy_uj');
+    const start = performance.now();
+    const driver = await driveCounter(energyFile, () => 9_876_543_210 + Math.floor(40 * (performance.now() - start) * 1e3));
+    const tools = await fakeTools(['nvidia-smi']);
+    const out = join(dir, 'gpu.csv');
+    let r;
+    try {
+      r = await runCli(['measure', '--sysfs', tree, '--procfs', procfs('basic'), '--out', out, '--json', '--', 'sleep', '1'], { env: tools.env });
+    } finally {
+      await driver.stop();
+      await tools.cleanup();
+    }
+    expect(r.code, r.stderr).toBe(0);
+    const w = JSON.parse(r.stdout).windows[0];
+    expect(w.sources.map((s: { id: string }) => s.id), r.stderr).toContain('nvidia:1');
+    const by = new Map(w.sources.map((s: { id: string }) => [s.id, s]));
+    const e = (id: string): number => (by.get(id) as { energyJ: number }).energyJ;
+    // Fake GPUs draw 150 W and 50 W; package-0 is driven at 40 W; the other package and both DRAM zones stand still.
+    expect(e('nvidia:0') / w.durationS).toBeCloseTo(150, 0);
+    expect(e('nvidia:1') / w.durationS).toBeCloseTo(50, 0);
+    expect(Math.abs(e('rapl:package-0') / w.durationS - 40)).toBeLessThan(1.5);
+    expect(e('rapl:package-1')).toBe(0);
+    const inTotal = w.sources.filter((s: { inTotal: boolean }) => s.inTotal).map((s: { id: string }) => s.id).sort();
+    expect(inTotal).toEqual(['nvidia:0', 'nvidia:1', 'rapl:package-0', 'rapl:package-0:dram', 'rapl:package-1', 'rapl:package-1:dram']);
+    const sum = inTotal.reduce((a: number, id: string) => a + e(id), 0);
+    expect(w.energyJ).toBeCloseTo(sum, 6);
+    expect(w.source).toBe('rapl:package-0+rapl:package-0:dram+rapl:package-1+rapl:package-1:dram+nvidia:0+nvidia:1');
+    expect(w.quality).toBe('measured');
+    expect((by.get('nvidia:0:util') as { value: number }).value).toBe(98);
+    const long = parse(await readFile(join(dir, 'gpu.sources.csv'), 'utf8'), { columns: true }) as Array<Record<string, string>>;
+    expect(long.find((x) => x.source === 'nvidia:1')).toMatchObject({ scope: 'gpu', in_total: 'true' });
   });
 });
 

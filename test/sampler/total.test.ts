@@ -44,5 +44,8 @@ describe('total rule', () => {
     ]);
     expect(totalRule([i('rapl:package-0', 'cpu-package'), i('shelly:x', 'system-wall')]).ids).toEqual(['shelly:x']);
     expect(totalRule([]).quality).toBe('none');
+    const gpuOnly = totalRule([i('nvidia:0', 'gpu'), i('estimate:cpu', 'cpu-package', 'estimated')]);
+    expect(gpuOnly.ids).toEqual(['nvidia:0']);
+    expect(gpuOnly.description).toMatch(/CPU energy NOT included/);
   });
 });
