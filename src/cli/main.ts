@@ -3,7 +3,7 @@ import { oneLine, UsageError } from '../errors.js';
 import { processIo, type Io } from './io.js';
 import { measureAction, type MeasureFlags } from './measure.js';
 import { listCommand } from './list.js';
-import { addSourceOptions, nonNegativeNumber, positiveInt, positiveNumber, type SourceFlags } from './options.js';
+import { addSourceOptions, nonNegativeNumber, positiveInt, positiveNumber, renameNegatedOptions, type SourceFlags } from './options.js';
 import { runAction, type RunFlags } from './run.js';
 import { sourcesCommand } from './sources.js';
 
@@ -71,7 +71,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   });
 
   try {
-    await program.parseAsync(argv, { from: 'user' });
+    await program.parseAsync(renameNegatedOptions(argv), { from: 'user' });
     return code;
   } catch (err) {
     if (err instanceof CommanderError) {

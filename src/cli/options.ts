@@ -39,6 +39,28 @@ export interface SourceFlags {
   tdp?: number;
   idleWatts?: number;
   maxWatts?: number;
+  source?: string;
+  excludeSource?: string;
+  meter?: string[];
+}
+
+/**
+ * Commander reads any `--no-x` as the negation of `--x`, so `--no-source ID` would overwrite `--source`: before parsing,
+ * it is renamed `--exclude-source` (up to the `--` that starts a measured command, which is never touched).
+ */
+export function renameNegatedOptions(argv: string[]): string[] {
+  const end = argv.indexOf('--');
+  return argv.map((arg, i) => {
+    if (end !== -1 && i >= end) return arg;
+    if (arg === '--no-source') return '--exclude-source';
+    if (arg.startsWith('--no-source=')) return `--exclude-source=${arg.slice('--no-source='.length)}`;
+    return arg;
+  });
+}
+
+function list(text: string | undefined): string[] | undefined {
+  const items = text?.split(',').map((x) => x.trim()).filter(Boolean);
+  return items?.length ? items : undefined;
 }
 
 /** Adds --sysfs, --procfs and the estimate overrides. */
@@ -48,7 +70,14 @@ export function addSourceOptions(cmd: Command): Command {
     .addOption(new Option('--procfs <dir>', 'root of procfs').default('/proc'))
     .addOption(new Option('--tdp <watts>', 'CPU TDP for the estimate when no sensor is readable (Teads curve)').argParser(positiveNumber))
     .addOption(new Option('--idle-watts <watts>', 'machine idle power for a linear estimate (with --max-watts)').argParser(watts))
-    .addOption(new Option('--max-watts <watts>', 'machine full-load power for a linear estimate (with --idle-watts)').argParser(watts));
+    .addOption(new Option('--max-watts <watts>', 'machine full-load power for a linear estimate (with --idle-watts)').argParser(watts))
+    .option('--source <ids>', 'use only these sources (ids or prefixes, e.g. rapl,nvidia:0)')
+    .option('--exclude-source <ids>', 'also written --no-source: never use these sources (ids or prefixes)')
+    .addOption(
+      new Option('--meter <type=target>', 'external meter: shelly=http://HOST, tasmota=http://HOST, command=\'CMD ARGS\' (repeatable)').argParser(
+        (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
+      ),
+    );
 }
 
 /** Turns parsed flags into session options, checking that the linear estimate gets both ends. */
@@ -63,5 +92,14 @@ export function sessionOptions(flags: SourceFlags & { interval?: number }): Sess
   if (flags.tdp !== undefined) estimate.tdpW = flags.tdp;
   if (flags.idleWatts !== undefined) estimate.idleW = flags.idleWatts;
   if (flags.maxWatts !== undefined) estimate.maxW = flags.maxWatts;
-  return { sysfs: flags.sysfs, procfs: flags.procfs, estimate, ...(flags.interval !== undefined ? { intervalMs: flags.interval } : {}) };
+  const include = list(flags.source);
+  const exclude = list(flags.excludeSource);
+  return {
+    sysfs: flags.sysfs,
+    procfs: flags.procfs,
+    estimate,
+    ...(include ? { include } : {}),
+    ...(exclude ? { exclude } : {}),
+    ...(flags.interval !== undefined ? { intervalMs: flags.interval } : {}),
+  };
 }

@@ -18,7 +18,8 @@ export async function sourcesCommand(flags: SourceFlags & { json?: boolean }, io
   }
   const rows = probes.map((p) => [p.info.id, p.state, p.info.kind, p.info.scope, p.info.quality, p.reason ?? '']);
   io.out(`${table(['id', 'state', 'kind', 'scope', 'quality', 'reason'], rows)}\n`);
-  const rule = totalRule(selectSources(probes).map((s) => s.info));
+  const options = sessionOptions(flags);
+  const rule = totalRule(selectSources(probes, options).map((s) => s.info));
   io.out(`\ntotal energy: ${rule.description}\n`);
   const byFix = new Map<string, string[]>();
   for (const p of probes) if (p.fix) byFix.set(p.fix, [...(byFix.get(p.fix) ?? []), `${p.info.id} (${p.state})`]);

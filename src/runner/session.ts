@@ -40,13 +40,17 @@ export function matchesSource(id: string, pattern: string): boolean {
   return id === pattern || id.startsWith(`${pattern}:`);
 }
 
-/** Chooses the sources to sample: every usable one the person allows, except the estimate when something is measured. */
+/**
+ * Chooses the sources to sample: every usable one the person allows, except the estimate when something is measured.
+ * `include` narrows the energy sources (counters and gauges); utilization and telemetry stay unless excluded.
+ */
 export function selectSources(probes: Probe[], choice: SourceChoice = {}): Source[] {
+  const isEnergy = (p: Probe): boolean => p.info.kind === 'counter' || p.info.kind === 'gauge';
   const allowed = probes.filter(
     (p) =>
       p.state === 'ok' &&
       p.source &&
-      (!choice.include?.length || choice.include.some((x) => matchesSource(p.info.id, x))) &&
+      (!choice.include?.length || !isEnergy(p) || choice.include.some((x) => matchesSource(p.info.id, x))) &&
       !choice.exclude?.some((x) => matchesSource(p.info.id, x)),
   );
   const measured = allowed.some(isMeasuredEnergy);

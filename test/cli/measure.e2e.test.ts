@@ -177,6 +177,18 @@ describe('wattbench measure with GPUs and RAPL (built CLI)', () => {
   });
 });
 
+describe('choosing sources (built CLI)', () => {
+  it('--source narrows the total and --no-source removes sources, falling back to the labelled estimate', async () => {
+    const base = ['measure', '--sysfs', sysfs('intel-laptop'), '--procfs', procfs('basic'), '--json'];
+    const only = await runCli([...base, '--out', join(dir, 'only.csv'), '--source', 'rapl:package-0', '--', 'sleep', '0.2']);
+    expect(only.code, only.stderr).toBe(0);
+    expect(JSON.parse(only.stdout).totalRule.ids).toEqual(['rapl:package-0']);
+    const none = await runCli([...base, '--out', join(dir, 'none.csv'), '--no-source', 'rapl,rapl-mmio', '--', 'sleep', '0.2']);
+    expect(none.code, none.stderr).toBe(0);
+    expect(JSON.parse(none.stdout).windows[0]).toMatchObject({ source: 'estimate:cpu', quality: 'estimated' });
+  });
+});
+
 describe('wattbench sources (built CLI)', () => {
   it('lists every source with its state as JSON on a VM tree', async () => {
     const r = await runCli(['sources', '--json', '--sysfs', sysfs('vm'), '--procfs', procfs('basic')]);

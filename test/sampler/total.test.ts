@@ -49,3 +49,16 @@ describe('total rule', () => {
     expect(gpuOnly.description).toMatch(/CPU energy NOT included/);
   });
 });
+
+describe('choosing sources', () => {
+  it('narrows energy sources with include, drops any with exclude, and keeps the estimate out when something measured remains', async () => {
+    const probes = await discoverSources({ sysfs: sysfs('xeon-2s'), procfs: procfs('basic') });
+    const ids = (choice: Parameters<typeof selectSources>[1]) => selectSources(probes, choice).map((s) => s.info.id);
+    expect(ids({ include: ['rapl:package-1'] })).toEqual(expect.arrayContaining(['rapl:package-1', 'rapl:package-1:dram', 'procstat:cpu']));
+    expect(ids({ include: ['rapl:package-1'] })).not.toContain('rapl:package-0');
+    expect(ids({ exclude: ['rapl:package-0', 'procstat'] })).not.toContain('rapl:package-0:dram');
+    expect(ids({ exclude: ['rapl:package-0', 'procstat'] })).not.toContain('procstat:cpu');
+    expect(ids({ exclude: ['rapl'] })).toContain('estimate:cpu');
+    expect(ids({})).not.toContain('estimate:cpu');
+  });
+});
