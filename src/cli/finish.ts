@@ -14,15 +14,16 @@ export async function finishRun(
   io: Io,
   summary: () => string,
   extraJson: Record<string, unknown> = {},
+  complete = true,
 ): Promise<RunPaths> {
   const governor = await readGovernor(sourceContext({ sysfs: flags.sysfs, procfs: flags.procfs, files: nodeFileReader }));
   const fingerprint = await collectFingerprint(governor);
-  const paths = await writeRun(run, { ...(flags.out ? { out: flags.out } : {}), fingerprint });
+  const paths = await writeRun(run, { ...(flags.out ? { out: flags.out } : {}), fingerprint, complete });
   if (flags.json) {
-    const doc = { runId: run.runId, machine: run.machine, startedAt: run.startedAt, files: paths, totalRule: run.rule, ...extraJson, windows: run.windows };
+    const doc = { runId: run.runId, machine: run.machine, startedAt: run.startedAt, complete, files: paths, totalRule: run.rule, ...extraJson, windows: run.windows };
     io.out(`${JSON.stringify(doc, null, 2)}\n`);
   } else {
-    io.err(`${summary()}\nwritten: ${paths.csv} (per source: ${paths.sources}; metadata: ${paths.json})\n`);
+    io.err(`${summary()}\n${complete ? '' : 'INCOMPLETE run (interrupted): '}written: ${paths.csv} (per source: ${paths.sources}; metadata: ${paths.json})\n`);
   }
   return paths;
 }

@@ -5,6 +5,7 @@ import { assertFree } from '../results/atomic.js';
 import { runPaths } from '../results/paths.js';
 import { summarize } from '../stats/descriptive.js';
 import { finishRun } from './finish.js';
+import { installInterrupt } from './interrupt.js';
 import { num, pct, table } from './format.js';
 import type { Io } from './io.js';
 import { sessionOptions, type SourceFlags } from './options.js';
@@ -35,16 +36,21 @@ export async function measureAction(argv: string[], flags: MeasureFlags, io: Io)
     settings: { command: argv, repeat: flags.repeat, intervalMs: flags.interval, sysfs: flags.sysfs, procfs: flags.procfs, estimate: options.estimate },
   };
   io.err(`wattbench: measuring ${JSON.stringify(argv.join(' '))} x${flags.repeat}; energy: ${run.rule.description}\n`);
+  const interrupt = installInterrupt(io);
   try {
     await measureCommand(session, argv, {
       repeat: flags.repeat,
       stdout: flags.json ? 'stderr' : 'inherit',
       onWindow: (w) => run.windows.push(w),
+      abort: interrupt.signal,
     });
   } finally {
     await session.close();
   }
-  await finishRun(run, flags, io, () => summaryText(run.windows));
+  const interrupted = interrupt.exitCode();
+  await finishRun(run, flags, io, () => summaryText(run.windows), {}, interrupted === null);
+  interrupt.dispose();
+  if (interrupted !== null) return interrupted;
   const last = run.windows[run.windows.length - 1];
   if (!last) return 2;
   // A command killed by a signal exits like a shell would report it: 128 + signal number.

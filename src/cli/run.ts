@@ -11,6 +11,7 @@ import { runPaths } from '../results/paths.js';
 import { derived } from '../results/schema.js';
 import { summarize } from '../stats/descriptive.js';
 import { finishRun } from './finish.js';
+import { installInterrupt } from './interrupt.js';
 import { num, pct, table } from './format.js';
 import type { Io } from './io.js';
 import { sessionOptions, type SourceFlags } from './options.js';
@@ -103,8 +104,10 @@ export async function runAction(flags: RunFlags, io: Io): Promise<number> {
   io.err(`wattbench: ${kernels.length} kernels x threads ${threads.join(',')} x ${repetitions} repetitions of ${durationS} s, about ${etaS} s; energy: ${run.rule.description}\n`);
   const progress = makeProgress(io, total, flags.progress !== false && !flags.json && Boolean(process.stderr.isTTY));
   let idle: IdleBaseline = { beforeW: null, afterW: null, powerW: null };
+  const interrupt = installInterrupt(io);
   try {
     const result = await runSuite(session, {
+      abort: interrupt.signal,
       kernels,
       threads,
       repetitions,
@@ -124,7 +127,10 @@ export async function runAction(flags: RunFlags, io: Io): Promise<number> {
     progress.stop();
     await session.close();
   }
-  await finishRun(run, flags, io, () => suiteSummary(run.windows, idle), { idle });
+  const interrupted = interrupt.exitCode();
+  await finishRun(run, flags, io, () => suiteSummary(run.windows, idle), { idle }, interrupted === null);
+  interrupt.dispose();
+  if (interrupted !== null) return interrupted;
   return run.windows.every((w) => w.valid) ? 0 : 1;
 }
 

@@ -14,6 +14,8 @@ export interface CommandOptions {
   stdout?: 'inherit' | 'stderr';
   /** Called after each window. */
   onWindow?: (window: Window) => void;
+  /** Aborting stops the command (SIGTERM, then SIGKILL after 2 s) and ends the run; the unfinished window is not returned. */
+  abort?: AbortSignal;
 }
 
 interface Exit {
@@ -21,7 +23,7 @@ interface Exit {
   signal: string | null;
 }
 
-function runOnce(argv: string[], stdout: 'inherit' | 'stderr'): Promise<Exit> {
+function runOnce(argv: string[], stdout: 'inherit' | 'stderr', abort?: AbortSignal): Promise<Exit> {
   const [file, ...args] = argv;
   if (!file) return Promise.reject(new UsageError('no command given: use wattbench measure -- <command> [args...]'));
   return new Promise((resolve, reject) => {
@@ -31,7 +33,15 @@ function runOnce(argv: string[], stdout: 'inherit' | 'stderr'): Promise<Exit> {
       const why = err.code === 'ENOENT' ? 'not found on PATH' : err.code === 'EACCES' ? 'not executable' : err.message;
       reject(new UsageError(`cannot start ${JSON.stringify(file)}: ${why}`));
     });
-    child.once('close', (exitCode, signal) => resolve({ exitCode, signal }));
+    const stop = (): void => {
+      child.kill('SIGTERM');
+      setTimeout(() => child.kill('SIGKILL'), 2000).unref();
+    };
+    abort?.addEventListener('abort', stop, { once: true });
+    child.once('close', (exitCode, signal) => {
+      abort?.removeEventListener('abort', stop);
+      resolve({ exitCode, signal });
+    });
   });
 }
 
@@ -40,7 +50,9 @@ export async function measureCommand(session: Session, argv: string[], options: 
   const repeat = options.repeat ?? 1;
   const windows: Window[] = [];
   for (let repetition = 1; repetition <= repeat; repetition++) {
-    const { measurement, result } = await session.measure(() => runOnce(argv, options.stdout ?? 'inherit'));
+    if (options.abort?.aborted) break;
+    const { measurement, result } = await session.measure(() => runOnce(argv, options.stdout ?? 'inherit', options.abort));
+    if (options.abort?.aborted) break;
     const window = commandWindow(argv, repetition, measurement, result);
     windows.push(window);
     options.onWindow?.(window);
