@@ -44,15 +44,19 @@ function coverageWarning(records: Rec[], used: Array<{ tS: number }>, label: str
   return out;
 }
 
-/** Differences a counter across a window: wraps corrected, impossible deltas dropped and flagged, never added. */
-export function integrateCounter(info: SourceInfo, records: Rec[]): SourceWindow {
+/** The readable records of an energy source, and its window with a reason already set when fewer than two remain. */
+function energyStart(info: SourceInfo, records: Rec[], what: string): { base: SourceWindow; used: Array<{ tS: number; value: number }> } {
   const base = windowBase(info);
   const used = valid<number>(records);
   base.samples = used.length;
-  if (used.length < 2) {
-    base.reason = `${used.length} readable sample(s) in the window; a counter needs 2${firstReason(records)}`;
-    return base;
-  }
+  if (used.length < 2) base.reason = `${used.length} readable sample(s) in the window; a ${what} needs 2${firstReason(records)}`;
+  return { base, used };
+}
+
+/** Differences a counter across a window: wraps corrected, impossible deltas dropped and flagged, never added. */
+export function integrateCounter(info: SourceInfo, records: Rec[]): SourceWindow {
+  const { base, used } = energyStart(info, records, 'counter');
+  if (base.reason) return base;
   const limits = {
     maxRange: info.maxRange ?? null,
     joulesPerUnit: info.joulesPerUnit ?? 1,
@@ -89,13 +93,8 @@ export function integrateCounter(info: SourceInfo, records: Rec[]): SourceWindow
 
 /** Integrates a power gauge over the window with the trapezoid rule on measured timestamps. */
 export function integrateGauge(info: SourceInfo, records: Rec[]): SourceWindow {
-  const base = windowBase(info);
-  const used = valid<number>(records);
-  base.samples = used.length;
-  if (used.length < 2) {
-    base.reason = `${used.length} readable sample(s) in the window; a gauge needs 2${firstReason(records)}`;
-    return base;
-  }
+  const { base, used } = energyStart(info, records, 'gauge');
+  if (base.reason) return base;
   let energyJ = 0;
   for (let i = 1; i < used.length; i++) {
     const a = used[i - 1] as { tS: number; value: number };
