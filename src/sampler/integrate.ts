@@ -24,6 +24,8 @@ export interface SourceWindow {
   spanS: number | null;
   /** Readable records used. */
   samples: number;
+  /** Power over time for energy sources: [seconds since the window's first read, watts] (counters: per interval, at its middle). */
+  series?: Array<[number, number]>;
   /** Why a figure is null, or null. */
   reason: string | null;
   warnings: string[];
@@ -66,11 +68,16 @@ export function integrateCounter(info: SourceInfo, records: Rec[]): SourceWindow
   let wraps = 0;
   let droppedS = 0;
   const resets: string[] = [];
+  const t0 = (used[0] as { tS: number }).tS;
+  const series: Array<[number, number]> = [];
   for (let i = 1; i < used.length; i++) {
     const a = used[i - 1] as { tS: number; value: number };
     const b = used[i] as { tS: number; value: number };
     const d = counterDelta(a.value, b.value, b.tS - a.tS, limits);
-    if (d.state === 'delta' || d.state === 'wrapped') raw += d.delta;
+    if (d.state === 'delta' || d.state === 'wrapped') {
+      raw += d.delta;
+      if (b.tS > a.tS) series.push([roundTo((a.tS + b.tS) / 2 - t0, 3), roundTo((d.delta * limits.joulesPerUnit) / (b.tS - a.tS), 4)]);
+    }
     if (d.state === 'wrapped') wraps += 1;
     if (d.state === 'reset') {
       droppedS += b.tS - a.tS;
@@ -79,6 +86,7 @@ export function integrateCounter(info: SourceInfo, records: Rec[]): SourceWindow
   }
   const spanS = (used[used.length - 1] as { tS: number }).tS - (used[0] as { tS: number }).tS;
   base.spanS = spanS;
+  base.series = series;
   base.energyJ = raw * limits.joulesPerUnit;
   base.powerW = spanS - droppedS > 0 ? base.energyJ / (spanS - droppedS) : null;
   if (wraps > 0) base.warnings.push(`${info.id}: ${wraps} counter wrap(s) corrected`);
@@ -103,6 +111,7 @@ export function integrateGauge(info: SourceInfo, records: Rec[]): SourceWindow {
   }
   const spanS = (used[used.length - 1] as { tS: number }).tS - (used[0] as { tS: number }).tS;
   base.spanS = spanS;
+  base.series = used.map((r) => [roundTo(r.tS - (used[0] as { tS: number }).tS, 3), roundTo(r.value, 4)]);
   base.energyJ = energyJ;
   base.powerW = spanS > 0 ? energyJ / spanS : null;
   const period = info.updatePeriodS ?? 0;
@@ -197,4 +206,9 @@ function firstReason(records: Rec[]): string {
 export function alignToDuration(w: SourceWindow, durationS: number): SourceWindow {
   if ((w.kind !== 'counter' && w.kind !== 'gauge') || w.powerW === null || !(durationS > 0)) return w;
   return { ...w, energyJ: w.powerW * durationS };
+}
+
+/** Rounds to `digits` significant digits (time offsets and watts need no more in a timeline). */
+function roundTo(x: number, digits: number): number {
+  return x === 0 ? 0 : Number(x.toPrecision(digits));
 }

@@ -102,3 +102,25 @@ describe('integration of one window', () => {
     expect(t.value).toBe(70);
   });
 });
+
+describe('power timelines', () => {
+  it('gives a counter power per interval at its middle, and a gauge its readings', () => {
+    const c = integrateCounter(counter, [
+      { tS: 10, value: 0 },
+      { tS: 11, value: 2_000_000 },
+      { tS: 13, value: 3_000_000 },
+    ]);
+    expect(c.series).toEqual([
+      [0.5, 2],
+      [2, 0.5],
+    ]);
+    const g = integrateGauge(gauge, [
+      { tS: 5, value: 100 },
+      { tS: 5.5, value: 120 },
+    ]);
+    expect(g.series).toEqual([
+      [0, 100],
+      [0.5, 120],
+    ]);
+  });
+});
