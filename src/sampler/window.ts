@@ -79,8 +79,9 @@ function measurementOf(
   for (const s of missing) warnings.push(`${s.id}: no energy for this window (${s.reason}); the total is unknown`);
   const system = sources.find((s) => s.kind === 'utilization' && s.scope === 'cpu');
   const proc = sources.find((s) => s.kind === 'utilization' && s.scope === 'process');
-  const freq = sources.find((s) => s.kind === 'frequency');
-  const temp = sources.find((s) => s.kind === 'temperature');
+  // The row's frequency and temperature are the CPU's: accelerators keep theirs in the per-source breakdown.
+  const freq = sources.find((s) => s.kind === 'frequency' && s.scope === 'cpu');
+  const temp = sources.find((s) => s.kind === 'temperature' && s.scope === 'cpu');
   if (rule.quality === 'estimated') {
     const model = infos.find((i) => rule.ids.includes(i.id))?.model;
     warnings.push(`energy is ESTIMATED${model ? ` by model ${model.id}` : ''}, not measured`);

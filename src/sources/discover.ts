@@ -8,6 +8,9 @@ import { probeChildrenCpu } from './process-cpu.js';
 import { probeProcStat, procStatReader } from './procstat.js';
 import { probeThermal } from './thermal.js';
 import { probeNvidia } from './nvidia.js';
+import { probeAmdGpu } from './amd-gpu.js';
+import { probeHwmon } from './hwmon.js';
+import { probeBattery } from './battery.js';
 import type { FileReader, Probe, SourceContext } from './types.js';
 
 /** Options for discovering sources. */
@@ -46,13 +49,16 @@ export function isMeasuredEnergy(probe: Probe): boolean {
 export async function discoverSources(options: DiscoverOptions = {}): Promise<Probe[]> {
   const ctx = sourceContext(options);
   const readTimes = procStatReader(ctx);
-  const [powercap, procstat, children, cpufreq, thermal, nvidia] = await Promise.all([
+  const [powercap, procstat, children, cpufreq, thermal, hwmon, battery, nvidia, amd] = await Promise.all([
     probePowercap(ctx),
     probeProcStat(ctx, readTimes),
     probeChildrenCpu(ctx),
     probeCpufreq(ctx),
     probeThermal(ctx),
+    probeHwmon(ctx),
+    probeBattery(ctx),
     probeNvidia(ctx),
+    probeAmdGpu(ctx),
   ]);
   const utilization = procstat.source?.info.kind === 'utilization' ? procstat.source : null;
   const estimate = await probeEstimate(
@@ -60,7 +66,7 @@ export async function discoverSources(options: DiscoverOptions = {}): Promise<Pr
     options.estimate ?? {},
     cpus().length || 1,
   );
-  const probes = [...powercap, procstat, children, cpufreq, thermal, ...nvidia];
+  const probes = [...powercap, procstat, children, cpufreq, thermal, ...hwmon, ...battery, ...nvidia, ...amd];
   if (probes.some(isMeasuredEnergy) && estimate.state === 'ok') {
     estimate.reason = 'not used: measured sources are available, and estimates are never mixed with measurements';
   }

@@ -18,7 +18,9 @@ export type Scope =
   | 'system-wall'
   | 'battery'
   | 'cpu'
-  | 'process';
+  | 'process'
+  /** A rail or sensor whose coverage is unknown: reported, never added to a total. */
+  | 'rail';
 
 /** Whether a value was read from a sensor or computed from a model. */
 export type Quality = 'measured' | 'estimated';
