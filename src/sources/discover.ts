@@ -11,6 +11,11 @@ import { probeNvidia } from './nvidia.js';
 import { probeAmdGpu } from './amd-gpu.js';
 import { probeHwmon } from './hwmon.js';
 import { probeBattery } from './battery.js';
+import { probePerf } from './perf.js';
+import { probePowermetrics } from './powermetrics.js';
+import { probeWindowsEmi } from './windows-emi.js';
+import { probeNpu } from './npu-smi.js';
+import { probeIpmi } from './ipmi.js';
 import type { FileReader, Probe, SourceContext } from './types.js';
 
 /** Options for discovering sources. */
@@ -49,8 +54,13 @@ export function isMeasuredEnergy(probe: Probe): boolean {
 export async function discoverSources(options: DiscoverOptions = {}): Promise<Probe[]> {
   const ctx = sourceContext(options);
   const readTimes = procStatReader(ctx);
-  const [powercap, procstat, children, cpufreq, thermal, hwmon, battery, nvidia, amd] = await Promise.all([
-    probePowercap(ctx),
+  const powercapP = probePowercap(ctx);
+  // perf reads the same RAPL counters as powercap: it learns their ids so its own are marked duplicates.
+  const perfP = powercapP.then((pc) =>
+    probePerf(ctx, { powercapIds: pc.filter((p) => p.state === 'ok' && !p.info.duplicateOf).map((p) => p.info.id) }),
+  );
+  const [powercap, procstat, children, cpufreq, thermal, hwmon, battery, nvidia, amd, perf, apple, windows, npu, ipmi] = await Promise.all([
+    powercapP,
     probeProcStat(ctx, readTimes),
     probeChildrenCpu(ctx),
     probeCpufreq(ctx),
@@ -59,6 +69,11 @@ export async function discoverSources(options: DiscoverOptions = {}): Promise<Pr
     probeBattery(ctx),
     probeNvidia(ctx),
     probeAmdGpu(ctx),
+    perfP,
+    probePowermetrics(ctx),
+    probeWindowsEmi(ctx),
+    probeNpu(ctx),
+    probeIpmi(ctx),
   ]);
   const utilization = procstat.source?.info.kind === 'utilization' ? procstat.source : null;
   const estimate = await probeEstimate(
@@ -66,7 +81,7 @@ export async function discoverSources(options: DiscoverOptions = {}): Promise<Pr
     options.estimate ?? {},
     cpus().length || 1,
   );
-  const probes = [...powercap, procstat, children, cpufreq, thermal, ...hwmon, ...battery, ...nvidia, ...amd];
+  const probes = [...powercap, ...perf, ...apple, ...windows, procstat, children, cpufreq, thermal, ...hwmon, ...battery, ...nvidia, ...amd, ...npu, ...ipmi];
   if (probes.some(isMeasuredEnergy) && estimate.state === 'ok') {
     estimate.reason = 'not used: measured sources are available, and estimates are never mixed with measurements';
   }
