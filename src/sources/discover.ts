@@ -16,6 +16,8 @@ import { probePowermetrics } from './powermetrics.js';
 import { probeWindowsEmi } from './windows-emi.js';
 import { probeNpu } from './npu-smi.js';
 import { probeIpmi } from './ipmi.js';
+import { probeMeters, type MeterSpec } from './meters.js';
+import { probeRedfish, type RedfishOptions } from './redfish.js';
 import type { FileReader, Probe, SourceContext } from './types.js';
 
 /** Options for discovering sources. */
@@ -32,6 +34,10 @@ export interface DiscoverOptions {
   env?: NodeJS.ProcessEnv;
   /** Sampling interval in ms, passed to streaming tools (default 100). */
   intervalMs?: number;
+  /** External meters (`--meter shelly=…`, `tasmota=…`, `command=…`). */
+  meters?: MeterSpec[];
+  /** Redfish BMCs (`--meter redfish=…`). */
+  redfish?: RedfishOptions[];
 }
 
 /** Builds the context sources read through. */
@@ -75,13 +81,16 @@ export async function discoverSources(options: DiscoverOptions = {}): Promise<Pr
     probeNpu(ctx),
     probeIpmi(ctx),
   ]);
+  const external = (
+    await Promise.all([options.meters?.length ? probeMeters(ctx, options.meters) : [], ...(options.redfish ?? []).map((r) => probeRedfish(ctx, r))])
+  ).flat();
   const utilization = procstat.source?.info.kind === 'utilization' ? procstat.source : null;
   const estimate = await probeEstimate(
     utilization ? (utilization.read as typeof readTimes) : readTimes,
     options.estimate ?? {},
     cpus().length || 1,
   );
-  const probes = [...powercap, ...perf, ...apple, ...windows, procstat, children, cpufreq, thermal, ...hwmon, ...battery, ...nvidia, ...amd, ...npu, ...ipmi];
+  const probes = [...powercap, ...perf, ...apple, ...windows, procstat, children, cpufreq, thermal, ...hwmon, ...battery, ...nvidia, ...amd, ...npu, ...ipmi, ...external];
   if (probes.some(isMeasuredEnergy) && estimate.state === 'ok') {
     estimate.reason = 'not used: measured sources are available, and estimates are never mixed with measurements';
   }

@@ -189,6 +189,32 @@ describe('choosing sources (built CLI)', () => {
   });
 });
 
+describe('external meters (built CLI)', () => {
+  it('--meter command= streams a wall meter that becomes the total, and a bad --meter is exit 2', async () => {
+    const tools = await fakeTools(['fake-wattmeter'], { FAKE_WATTMETER_MODE: 'stream', FAKE_WATTMETER_WATTS: '80' });
+    try {
+      const r = await runCli(
+        ['measure', '--sysfs', sysfs('amd-zen'), '--procfs', procfs('basic'), '--meter', 'command=fake-wattmeter', '--out', join(dir, 'meter.csv'), '--json', '--', 'sleep', '1'],
+        { env: tools.env },
+      );
+      expect(r.code, r.stderr).toBe(0);
+      const doc = JSON.parse(r.stdout);
+      expect(doc.totalRule.ids).toEqual(['meter:fake-wattmeter']);
+      const w = doc.windows[0];
+      expect(w.quality).toBe('measured');
+      // The fake streams 80, 81, … 89 W in turn.
+      expect(w.powerW).toBeGreaterThan(80);
+      expect(w.powerW).toBeLessThan(89);
+      expect(w.sources.find((s: { id: string }) => s.id === 'rapl:package-0').inTotal).toBe(false);
+      const bad = await runCli(['measure', '--meter', 'nonsense', '--', 'true'], { env: tools.env });
+      expect(bad.code).toBe(2);
+      expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    } finally {
+      await tools.cleanup();
+    }
+  });
+});
+
 describe('wattbench sources (built CLI)', () => {
   it('lists every source with its state as JSON on a VM tree', async () => {
     const r = await runCli(['sources', '--json', '--sysfs', sysfs('vm'), '--procfs', procfs('basic')]);
