@@ -60,7 +60,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       .addOption(new Option('--warmup <s>', 'seconds of unmeasured work before the first window (default 1; --quick 0.2)').argParser(nonNegativeNumber))
       .addOption(new Option('--idle <s>', 'seconds of idle measurement before and after the suite (default 5; --quick 1; 0: none)').argParser(nonNegativeNumber))
       .addOption(new Option('--seed <n>', 'input seed (default 42; another seed has no stored checksum)').argParser(positiveInt))
-      .option('--quick', 'the whole suite in about 80 s on a 2-core machine')
+      .option('--quick', 'the whole default suite in about 80 s on a 2-core machine')
       .addOption(new Option('--interval <ms>', 'sampling interval in milliseconds').default(100).argParser(positiveNumber))
       .option('--out <file.csv>', 'results file (default results/<run id>.csv)')
       .option('--json', 'print the run as one JSON document on stdout')
