@@ -2,6 +2,8 @@ import type { RunResult } from '../runner/types.js';
 import { collectFingerprint } from '../results/fingerprint.js';
 import type { RunPaths } from '../results/paths.js';
 import { writeRun } from '../results/write.js';
+import { toCsv } from '../results/csv.js';
+import { COLUMNS, windowToRow } from '../results/schema.js';
 import { readGovernor } from '../sources/cpufreq.js';
 import { sourceContext } from '../sources/discover.js';
 import { nodeFileReader } from '../sources/files.js';
@@ -18,7 +20,14 @@ export async function finishRun(
 ): Promise<RunPaths> {
   const governor = await readGovernor(sourceContext({ sysfs: flags.sysfs, procfs: flags.procfs, files: nodeFileReader }));
   const fingerprint = await collectFingerprint(governor);
-  const paths = await writeRun(run, { ...(flags.out ? { out: flags.out } : {}), fingerprint, complete });
+  let paths: RunPaths;
+  try {
+    paths = await writeRun(run, { ...(flags.out ? { out: flags.out } : {}), fingerprint, complete });
+  } catch (err) {
+    // Nothing measured is lost: the summary and the rows go to stderr before the one-line error and exit 2.
+    io.err(`${summary()}\nwattbench: could not write the results; the rows follow so they are not lost:\n${toCsv(COLUMNS, run.windows.map((w) => windowToRow(run, w)))}`);
+    throw err;
+  }
   if (flags.json) {
     const doc = { runId: run.runId, machine: run.machine, startedAt: run.startedAt, complete, files: paths, totalRule: run.rule, ...extraJson, windows: run.windows };
     io.out(`${JSON.stringify(doc, null, 2)}\n`);

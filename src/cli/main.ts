@@ -36,6 +36,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       .option('--out <file.csv>', 'results file (default results/<run id>.csv)')
       .option('--json', 'print the run as one JSON document on stdout (the command\'s stdout goes to stderr)')
       .option('--label <name>', 'machine name written in the results (default: host name)')
+      .option('--bail', 'stop after the first repetition whose command fails (default: record it and go on)')
       .passThroughOptions(),
   ).action(async (command: string[], flags: MeasureFlags) => {
     code = await measureAction(command, flags, io);

@@ -17,6 +17,7 @@ export interface MeasureFlags extends SourceFlags {
   out?: string;
   json?: boolean;
   label?: string;
+  bail?: boolean;
 }
 
 /** `wattbench measure -- <cmd>`: runs the command N times, one window each, writes the rows, exits with its code. */
@@ -43,6 +44,7 @@ export async function measureAction(argv: string[], flags: MeasureFlags, io: Io)
       stdout: flags.json ? 'stderr' : 'inherit',
       onWindow: (w) => run.windows.push(w),
       abort: interrupt.signal,
+      bail: Boolean(flags.bail),
     });
   } finally {
     await session.close();

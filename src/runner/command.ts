@@ -16,6 +16,8 @@ export interface CommandOptions {
   onWindow?: (window: Window) => void;
   /** Aborting stops the command (SIGTERM, then SIGKILL after 2 s) and ends the run; the unfinished window is not returned. */
   abort?: AbortSignal;
+  /** Stop after the first repetition that fails (by default the others still run, each failure recorded). */
+  bail?: boolean;
 }
 
 interface Exit {
@@ -56,6 +58,7 @@ export async function measureCommand(session: Session, argv: string[], options: 
     const window = commandWindow(argv, repetition, measurement, result);
     windows.push(window);
     options.onWindow?.(window);
+    if (options.bail && window.exitCode !== 0) break;
   }
   return windows;
 }

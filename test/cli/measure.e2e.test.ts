@@ -215,6 +215,33 @@ describe('external meters (built CLI)', () => {
   });
 });
 
+describe('failures keep what was measured (built CLI)', () => {
+  it('a failing command is recorded and the other repetitions go on, unless --bail', async () => {
+    const base = ['measure', '--sysfs', sysfs('vm'), '--procfs', procfs('basic'), '--repeat', '3'];
+    const all = await runCli([...base, '--out', join(dir, 'fails.csv'), '--', 'false']);
+    expect(all.code).toBe(1);
+    expect(await readRows(join(dir, 'fails.csv'))).toHaveLength(3);
+    const bail = await runCli([...base, '--bail', '--out', join(dir, 'bail.csv'), '--', 'false']);
+    expect(bail.code).toBe(1);
+    const rows = await readRows(join(dir, 'bail.csv'));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ valid: 'false', exit_code: '1' });
+  });
+
+  it('an unwritable results folder is exit 2 with one error line, after the rows are printed so nothing is lost', async () => {
+    const blocker = join(dir, 'a-file');
+    await writeFile(blocker, 'not a folder\n');
+    const r = await runCli(['measure', '--sysfs', sysfs('vm'), '--procfs', procfs('basic'), '--out', join(blocker, 'x.csv'), '--', 'node', '-e', '']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/could not write the results; the rows follow/);
+    expect(r.stderr).toMatch(/^schema_version,run_id,started_at/m);
+    expect(r.stderr).toMatch(/^1,\S+,\S+,\S+,node -e ,command,/m);
+    const last = r.stderr.trim().split('\n').pop();
+    expect(last).toMatch(/^wattbench: cannot (create folder|write) .*a-file/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
 describe('wattbench sources (built CLI)', () => {
   it('lists every source with its state as JSON on a VM tree', async () => {
     const r = await runCli(['sources', '--json', '--sysfs', sysfs('vm'), '--procfs', procfs('basic')]);
