@@ -1,7 +1,8 @@
 import { basename } from 'node:path';
 import { monotonicS } from '../units.js';
 import type { MeterTimings } from './meters.js';
-import { Poller } from './poller.js';
+import { Lease } from './lease.js';
+import { PlugPoller } from './plug-poller.js';
 import { ToolStream } from './stream.js';
 import { firstLine, runTool } from './tool.js';
 import type { GaugeSource, Probe, ProbeState, ReadResult, SourceContext, SourceInfo } from './types.js';
@@ -128,7 +129,8 @@ export async function probeCommandMeter(
   const started = await watch.tool.start();
   if (!started.ok) {
     if (started.state !== 'error') return fail(started.state, started.reason);
-    // It may have printed its number without a final newline before exiting: one plain run reads whole output.
+    // It exited without printing or printed nothing in time: one plain run says why (exit code and stderr, or its
+    // timeout), or reads the number when this run prints one.
     const once = await runOnce(ctx, argv, timings.timeoutMs);
     return once.ok ? commandProbe(ctx, argv, timings, base, 'poll', once.value) : fail('error', once.reason);
   }
@@ -165,40 +167,27 @@ function commandProbe(ctx: SourceContext, argv: string[], timings: MeterTimings,
 }
 
 function pollSource(ctx: SourceContext, argv: string[], timings: MeterTimings, info: SourceInfo & { kind: 'gauge' }): GaugeSource {
-  let inFlight: Promise<unknown> = Promise.resolve();
-  const poller = new Poller<number>(
-    () => {
-      const run = runOnce(ctx, argv, timings.timeoutMs);
-      inFlight = run;
-      return run;
-    },
-    timings.periodMs,
-    timings.staleAfterMs,
-  );
-  let starting: Promise<unknown> | null = null;
-  return {
-    info,
-    async read() {
-      return starting ? poller.latest() : { ok: false, reason: 'not started: the command is run only while measuring' };
-    },
-    async start() {
-      starting ??= poller.start();
-      await starting;
-    },
-    async close() {
-      // Stopping while the first run is in flight would let start() schedule runs again afterwards.
-      if (starting) await starting;
-      poller.stop();
-      // A run still going ends within its timeout (killed if it hangs); waiting for it leaves no orphan behind.
-      await inFlight;
-    },
-  };
+  // Polled like a plug: a run still going when the source closes ends within its timeout (killed if it hangs), and the
+  // close waits for it, so no orphan outlives the source.
+  const poller = new PlugPoller(() => runOnce(ctx, argv, timings.timeoutMs), timings, 'not started: the command is run only while measuring');
+  const { start, close } = poller.holder();
+  return { info, read: async () => poller.latest(), start, close };
 }
 
 function streamSource(ctx: SourceContext, argv: string[], timings: MeterTimings, info: SourceInfo & { kind: 'gauge' }): GaugeSource {
   let watch: WattsStream | null = null;
   let failed: string | null = null;
-  let starting: Promise<void> | null = null;
+  const lease = new Lease(
+    async () => {
+      const w = new WattsStream(argv, ctx.env, timings.timeoutMs);
+      watch = w;
+      failed = null;
+      const r = await w.tool.start();
+      if (!r.ok) failed = r.reason;
+    },
+    () => watch?.tool.close(),
+  );
+  const { start, close } = lease.holder();
   return {
     info,
     async read() {
@@ -211,18 +200,7 @@ function streamSource(ctx: SourceContext, argv: string[], timings: MeterTimings,
       if (ageMs > timings.staleAfterMs) return { ok: false, reason: `stale: last number printed ${(ageMs / 1000).toFixed(1)} s ago${watch.garbageNote()}` };
       return { ok: true, value: last.value, atS: last.atS };
     },
-    start() {
-      starting ??= (async () => {
-        const w = new WattsStream(argv, ctx.env, timings.timeoutMs);
-        watch = w;
-        const r = await w.tool.start();
-        if (!r.ok) failed = r.reason;
-      })();
-      return starting;
-    },
-    async close() {
-      if (starting) await starting;
-      await watch?.tool.close();
-    },
+    start,
+    close,
   };
 }

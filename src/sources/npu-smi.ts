@@ -1,4 +1,5 @@
 import { parseNpuAicore, parseNpuPower, parseNpuSmiInfo, type NpuChipRow, type NpuChipValue } from './npu-smi-parse.js';
+import { Lease } from './lease.js';
 import { Poller } from './poller.js';
 import { firstLine, runTool, type ToolResult } from './tool.js';
 import type { GaugeSource, Probe, ProbeState, ReadResult, SourceContext, SourceInfo, UtilizationSource } from './types.js';
@@ -112,55 +113,19 @@ async function runJob(job: Job, ctx: SourceContext, timeoutMs: number, snapshot:
   return values.length > 0;
 }
 
-/**
- * Shares one poller among the sources of a probe: the first `start()` starts it, the last `close()` stops it, and a
- * close while the first poll is still running waits for it so no poller is left spawning npu-smi.
- */
-class PollLease<T> {
-  private users = 0;
-  private starting: Promise<unknown> | null = null;
-
-  constructor(readonly poller: Poller<T>) {}
-
-  async acquire(): Promise<void> {
-    this.users += 1;
-    this.starting ??= this.poller.start();
-    await this.starting;
-  }
-
-  async release(): Promise<void> {
-    if (this.users === 0) return;
-    this.users -= 1;
-    if (this.users > 0) return;
-    await this.starting;
-    if (this.users === 0 && this.starting) {
-      this.poller.stop();
-      this.starting = null;
-    }
-  }
-}
-
-function polledSource(info: SourceInfo, lease: PollLease<Snapshot>): GaugeSource | UtilizationSource {
-  let started = false;
+function polledSource(info: SourceInfo, poller: Poller<Snapshot>, lease: Lease): GaugeSource | UtilizationSource {
+  const holder = lease.holder();
   const methods = {
     async read(): Promise<ReadResult<number>> {
-      if (!started) return { ok: false, reason: `${info.id} is not started (its npu-smi poller runs only while measuring)` };
-      const latest = lease.poller.latest();
+      if (!holder.held) return { ok: false, reason: `${info.id} is not started (its npu-smi poller runs only while measuring)` };
+      const latest = poller.latest();
       if (!latest.ok) return latest;
       const value = latest.value.values.get(info.id);
       if (value === undefined) return { ok: false, reason: latest.value.reasons.get(info.id) ?? `${TOOL} gave no value for ${info.id}` };
       return { ok: true, value, atS: latest.atS };
     },
-    async start(): Promise<void> {
-      if (started) return;
-      started = true;
-      await lease.acquire();
-    },
-    async close(): Promise<void> {
-      if (!started) return;
-      started = false;
-      await lease.release();
-    },
+    start: holder.start,
+    close: holder.close,
   };
   return info.kind === 'utilization' ? { info: { ...info, kind: 'utilization' }, ...methods } : { info: { ...info, kind: 'gauge' }, ...methods };
 }
@@ -228,14 +193,15 @@ export async function probeNpu(ctx: SourceContext, options: NpuOptions = {}): Pr
     if (answered) return { ok: true, value: snapshot };
     return { ok: false, reason: snapshot.reasons.values().next().value ?? `${TOOL} gave no values` };
   }, periodMs, staleAfterMs);
-  const lease = new PollLease(poller);
+  // Shared by every source of the probe: the first start() starts polling, the last close() stops it.
+  const lease = new Lease(() => poller.start(), () => poller.stop());
   const periodS = periodMs / 1000;
   return plan.entries.map(({ probe, target }) => {
     if (probe.state !== 'ok' || !target) return probe;
     probe.info.minIntervalS = periodS;
     probe.info.description += ` every ${periodS} s`;
     if (probe.info.kind === 'gauge') probe.info.updatePeriodS = periodS;
-    probe.source = polledSource(probe.info, lease);
+    probe.source = polledSource(probe.info, poller, lease);
     return probe;
   });
 }

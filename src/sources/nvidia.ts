@@ -1,4 +1,5 @@
 import type { Probe, SourceContext, SourceInfo, ReadResult, GaugeSource, UtilizationSource, FrequencySource, TemperatureSource } from './types.js';
+import { Lease, type LeaseHolder } from './lease.js';
 import { ToolStream } from './stream.js';
 import { firstLine, runTool } from './tool.js';
 import { monotonicS } from '../units.js';
@@ -54,12 +55,15 @@ interface GpuSample {
   atS: number;
 }
 
-/** One streaming nvidia-smi shared by every GPU source. */
+/** One streaming nvidia-smi shared by every GPU source; it stops when the last of them closes. */
 class NvidiaStream {
   private stream: ToolStream | null = null;
-  private starting: Promise<void> | null = null;
   private readonly latest = new Map<string, GpuSample>();
   private garbage: string | null = null;
+  private readonly lease = new Lease(
+    () => this.launch(),
+    () => this.stream?.close(),
+  );
 
   constructor(
     private readonly ctx: SourceContext,
@@ -67,24 +71,28 @@ class NvidiaStream {
     private readonly timeoutMs: number,
   ) {}
 
-  start(): Promise<void> {
-    this.starting ??= (async () => {
-      const periodMs = Math.max(50, Math.round(this.ctx.intervalMs));
-      this.stream = new ToolStream('nvidia-smi', [`--query-gpu=${this.fields.join(',')}`, '--format=csv,noheader,nounits', `-lms`, String(periodMs)], {
-        env: this.ctx.env,
-        firstRecordTimeoutMs: this.timeoutMs,
-        onRecord: (line, atS) => {
-          const cells = splitRow(line, this.fields.length);
-          if (!cells) {
-            this.garbage = `unreadable nvidia-smi line ${JSON.stringify(line.slice(0, 60))}`;
-            return;
-          }
-          this.latest.set(cells[0] as string, { cells, atS });
-        },
-      });
-      await this.stream.start();
-    })();
-    return this.starting;
+  /** Start and close for one source: the stream runs while any source holds it. */
+  holder(): LeaseHolder {
+    return this.lease.holder();
+  }
+
+  private async launch(): Promise<void> {
+    this.latest.clear();
+    this.garbage = null;
+    const periodMs = Math.max(50, Math.round(this.ctx.intervalMs));
+    this.stream = new ToolStream('nvidia-smi', [`--query-gpu=${this.fields.join(',')}`, '--format=csv,noheader,nounits', `-lms`, String(periodMs)], {
+      env: this.ctx.env,
+      firstRecordTimeoutMs: this.timeoutMs,
+      onRecord: (line, atS) => {
+        const cells = splitRow(line, this.fields.length);
+        if (!cells) {
+          this.garbage = `unreadable nvidia-smi line ${JSON.stringify(line.slice(0, 60))}`;
+          return;
+        }
+        this.latest.set(cells[0] as string, { cells, atS });
+      },
+    });
+    await this.stream.start();
   }
 
   /** The latest value of field `column` for GPU `index`, or why there is none. */
@@ -100,10 +108,6 @@ class NvidiaStream {
     if (ageS > staleS) return { ok: false, reason: `nvidia-smi printed nothing for GPU ${index} for ${ageS.toFixed(1)} s` };
     const value = parseNvidiaCell(sample.cells[column]);
     return value.ok ? { ok: true, value: value.value, atS: sample.atS } : value;
-  }
-
-  async close(): Promise<void> {
-    await this.stream?.close();
   }
 }
 
@@ -137,16 +141,6 @@ export async function probeNvidia(ctx: SourceContext, options: NvidiaOptions = {
 
   const stream = new NvidiaStream(ctx, fields.filter((f) => f !== 'name' && f !== 'uuid'), timeoutMs);
   const column = (f: string): number => fields.filter((x) => x !== 'name' && x !== 'uuid').indexOf(f);
-  let open = 0;
-  const start = (): Promise<void> => {
-    open += 1;
-    return stream.start();
-  };
-  // The stream is shared: it stops when the last of its sources closes.
-  const close = async (): Promise<void> => {
-    open = Math.max(0, open - 1);
-    if (open === 0) await stream.close();
-  };
   const probes: Probe[] = [];
   for (const row of rows) {
     const [index, name, uuid, power] = row as [string, string, string, string];
@@ -164,6 +158,7 @@ export async function probeNvidia(ctx: SourceContext, options: NvidiaOptions = {
     if (!first.ok) {
       probes.push({ info, state: 'error', reason: `${powerField} unreadable on ${gpu}: ${first.reason}`, fix: null });
     } else {
+      const { start, close } = stream.holder();
       const source: GaugeSource = { info: { ...info, kind: 'gauge' }, start, close, read: async () => stream.read(index, column(powerField)) };
       probes.push({ info, state: 'ok', reason: null, fix: null, source });
     }
@@ -180,6 +175,7 @@ export async function probeNvidia(ctx: SourceContext, options: NvidiaOptions = {
         continue;
       }
       const read = async (): Promise<ReadResult<number>> => stream.read(index, column(field));
+      const { start, close } = stream.holder();
       const source = { info: tInfo, start, close, read } as UtilizationSource | FrequencySource | TemperatureSource;
       probes.push({ info: tInfo, state: 'ok', reason: null, fix: null, source });
     }

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { monotonicS } from '../units.js';
 import { readNumber, reasonOfError, stateOfError } from './files.js';
+import { Lease, type LeaseHolder } from './lease.js';
 import { ToolStream } from './stream.js';
 import { firstLine, runTool } from './tool.js';
 import type { CounterSource, Probe, ReadResult, Scope, SourceContext, SourceInfo } from './types.js';
@@ -112,8 +113,10 @@ interface Total {
 /** One streaming `perf stat` shared by every perf source; it stops when the last of them closes. */
 class PerfStream {
   private stream: ToolStream | null = null;
-  private starting: Promise<void> | null = null;
-  private users = 0;
+  private readonly lease = new Lease(
+    () => this.launch(),
+    () => this.stream?.close(),
+  );
   private startFailure: string | null = null;
   private garbage: string | null = null;
   private readonly totals = new Map<string, Total>();
@@ -126,18 +129,9 @@ class PerfStream {
     private readonly staleAfterS: number,
   ) {}
 
-  async open(): Promise<void> {
-    this.users += 1;
-    this.starting ??= this.launch();
-    await this.starting;
-  }
-
-  async release(): Promise<void> {
-    this.users = Math.max(0, this.users - 1);
-    if (this.users > 0) return;
-    await this.starting;
-    this.starting = null;
-    await this.stream?.close();
+  /** Start and close for one source: the stream runs while any source holds it. */
+  holder(): LeaseHolder {
+    return this.lease.holder();
   }
 
   read(key: string): ReadResult<number> {
@@ -315,21 +309,8 @@ export async function probePerf(ctx: SourceContext, options: PerfOptions = {}): 
       probes.push({ info, state: 'error', reason: `perf prints <${line.status.replace('-', ' ')}> for power/${line.event}/ on socket ${socket}`, fix: null });
       continue;
     }
-    let started = false;
-    const source: CounterSource = {
-      info: { ...info, kind: 'counter' },
-      read: async () => stream.read(key),
-      start: async () => {
-        if (started) return;
-        started = true;
-        await stream.open();
-      },
-      close: async () => {
-        if (!started) return;
-        started = false;
-        await stream.release();
-      },
-    };
+    const { start, close } = stream.holder();
+    const source: CounterSource = { info: { ...info, kind: 'counter' }, read: async () => stream.read(key), start, close };
     probes.push({ info, state: 'ok', reason: info.duplicateOf ? `mirrors ${info.duplicateOf}; never added to a total` : null, fix: null, source });
   }
   return probes;

@@ -1,5 +1,6 @@
 import { monotonicS } from '../units.js';
 import { parsePlist, plistDict, type PlistDict, type PlistValue } from './plist.js';
+import { Lease, type LeaseHolder } from './lease.js';
 import { ToolStream } from './stream.js';
 import { firstLine, runTool, type ToolResult } from './tool.js';
 import type { GaugeSource, Probe, ReadResult, Scope, SourceContext, SourceInfo } from './types.js';
@@ -199,8 +200,10 @@ interface Latest {
 /** One streaming powermetrics shared by every Apple source; it stops when the last of them closes. */
 class PowermetricsStream {
   private stream: ToolStream | null = null;
-  private starting: Promise<void> | null = null;
-  private users = 0;
+  private readonly lease = new Lease(
+    () => this.launch(),
+    () => this.stream?.close(),
+  );
   private startFailure: string | null = null;
   private garbage: string | null = null;
   private readonly latest = new Map<Channel, Latest>();
@@ -216,18 +219,9 @@ class PowermetricsStream {
     private readonly staleAfterS: number,
   ) {}
 
-  async open(): Promise<void> {
-    this.users += 1;
-    this.starting ??= this.launch();
-    await this.starting;
-  }
-
-  async release(): Promise<void> {
-    this.users = Math.max(0, this.users - 1);
-    if (this.users > 0) return;
-    await this.starting;
-    this.starting = null;
-    await this.stream?.close();
+  /** Start and close for one source: the stream runs while any source holds it. */
+  holder(): LeaseHolder {
+    return this.lease.holder();
   }
 
   read(channel: Channel): ReadResult<number> {
@@ -365,21 +359,8 @@ export async function probePowermetrics(ctx: SourceContext, options: Powermetric
       probes.push({ info, state: 'error', reason: 'powermetrics reports CPU power 0 mW, which no running CPU draws (seen on macOS betas): treated as unsupported', fix: null });
       continue;
     }
-    let started = false;
-    const source: GaugeSource = {
-      info: { ...info, kind: 'gauge' },
-      read: async () => stream.read(channel),
-      start: async () => {
-        if (started) return;
-        started = true;
-        await stream.open();
-      },
-      close: async () => {
-        if (!started) return;
-        started = false;
-        await stream.release();
-      },
-    };
+    const { start, close } = stream.holder();
+    const source: GaugeSource = { info: { ...info, kind: 'gauge' }, read: async () => stream.read(channel), start, close };
     probes.push({ info, state: 'ok', reason: root ? null : 'streams sudo -n powermetrics', fix: null, source });
   }
   return probes;

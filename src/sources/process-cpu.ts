@@ -17,7 +17,9 @@ export function parseChildrenCpuS(text: string): number | null {
   // rest[0] is field 3 (state); cutime and cstime are fields 16 and 17.
   const ticks = [rest[13], rest[14]].map(Number);
   if (ticks.some((t) => !Number.isFinite(t) || t < 0)) return null;
-  return ticksToS((ticks[0] as number) + (ticks[1] as number));
+  const sum = (ticks[0] as number) + (ticks[1] as number);
+  // Two finite fields can still overflow (1e308 + 1e308).
+  return Number.isFinite(sum) ? ticksToS(sum) : null;
 }
 
 /** Probes /proc/self/stat for the CPU time of reaped children. */

@@ -22,8 +22,11 @@ export function parseProcStat(text: string): CpuTimes | null {
     if (n.length < 4 || n.some((x) => !Number.isFinite(x) || x < 0)) return null;
     const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0, guest = 0, guestNice = 0] = n;
     // guest time is already inside user/nice; iowait is idle time (and may even decrease), so it is not busy.
-    const busy = user - guest + (nice - guestNice) + system + irq + softirq + steal;
+    // A torn or garbled line can show more guest than user time: that never makes busy time negative.
+    const busy = Math.max(0, user - guest) + Math.max(0, nice - guestNice) + system + irq + softirq + steal;
     const total = busy + idle + iowait;
+    // Each field finite does not make their sum finite (1e308 + 1e308).
+    if (!Number.isFinite(total)) return null;
     aggregate = { busyS: ticksToS(busy), totalS: ticksToS(total), stealS: n.length >= 8 ? ticksToS(steal) : null, cpus: null };
   }
   if (aggregate) aggregate.cpus = cpuCount > 0 ? cpuCount : null;

@@ -1,4 +1,5 @@
 import { httpGet, safeUrl, type HttpOptions, type HttpResult } from './http.js';
+import { Lease } from './lease.js';
 import { Poller } from './poller.js';
 import type { CounterSource, GaugeSource, Probe, ProbeState, ReadResult, SourceContext, SourceInfo } from './types.js';
 
@@ -154,53 +155,19 @@ interface Snapshot {
   reasons: Map<string, string>;
 }
 
-/** Shares one poller among the sources of a BMC: the first `start()` starts it, the last `close()` stops it. */
-class PollLease<T> {
-  private users = 0;
-  private starting: Promise<unknown> | null = null;
-
-  constructor(readonly poller: Poller<T>) {}
-
-  async acquire(): Promise<void> {
-    this.users += 1;
-    this.starting ??= this.poller.start();
-    await this.starting;
-  }
-
-  async release(): Promise<void> {
-    if (this.users === 0) return;
-    this.users -= 1;
-    if (this.users > 0) return;
-    // Stopping before the first poll settles would let it schedule the next one after the stop.
-    await this.starting;
-    if (this.users === 0 && this.starting) {
-      this.poller.stop();
-      this.starting = null;
-    }
-  }
-}
-
-function polledSource(info: SourceInfo, lease: PollLease<Snapshot>): GaugeSource | CounterSource {
-  let started = false;
+function polledSource(info: SourceInfo, poller: Poller<Snapshot>, lease: Lease): GaugeSource | CounterSource {
+  const holder = lease.holder();
   const methods = {
     async read(): Promise<ReadResult<number>> {
-      if (!started) return { ok: false, reason: `${info.id} is not started (its Redfish poller runs only while measuring)` };
-      const latest = lease.poller.latest();
+      if (!holder.held) return { ok: false, reason: `${info.id} is not started (its Redfish poller runs only while measuring)` };
+      const latest = poller.latest();
       if (!latest.ok) return latest;
       const value = latest.value.values.get(info.id);
       if (value === undefined) return { ok: false, reason: latest.value.reasons.get(info.id) ?? `the BMC gave no value for ${info.id}` };
       return { ok: true, value, atS: latest.atS };
     },
-    async start() {
-      if (started) return;
-      started = true;
-      await lease.acquire();
-    },
-    async close() {
-      if (!started) return;
-      started = false;
-      await lease.release();
-    },
+    start: holder.start,
+    close: holder.close,
   };
   return info.kind === 'counter' ? { info: { ...info, kind: 'counter' }, ...methods } : { info: { ...info, kind: 'gauge' }, ...methods };
 }
@@ -419,6 +386,7 @@ export async function probeRedfish(ctx: SourceContext, options: RedfishOptions):
     if (answered) return { ok: true, value: snapshot };
     return { ok: false, reason: snapshot.reasons.values().next().value ?? `${origin} gave no readings` };
   }, periodMs, staleAfterMs);
-  const lease = new PollLease(poller);
-  return entries.map(({ probe, info }) => (info ? { ...probe, source: polledSource(info, lease) } : probe));
+  // Shared by every source of the probe: the first start() starts polling, the last close() stops it.
+  const lease = new Lease(() => poller.start(), () => poller.stop());
+  return entries.map(({ probe, info }) => (info ? { ...probe, source: polledSource(info, poller, lease) } : probe));
 }

@@ -1,7 +1,7 @@
 import { monotonicS } from '../units.js';
 import { httpGet, safeUrl, type HttpOptions } from './http.js';
 import type { MeterTimings } from './meters.js';
-import { Poller } from './poller.js';
+import { PlugPoller } from './plug-poller.js';
 import { firstLine } from './tool.js';
 import type { CounterSource, GaugeSource, Probe, ReadResult, SourceContext, SourceInfo } from './types.js';
 
@@ -214,35 +214,8 @@ function plugProbes(baseUrl: string, gen: Generation, http: HttpOptions, id: str
     // The plug read its meter somewhere inside the request; the midpoint halves the worst timing error.
     return { ok: true, value: a.reading, atS: (t0 + monotonicS()) / 2 };
   };
-  let inFlight: Promise<unknown> = Promise.resolve();
-  const poller = new Poller<ShellyReading>(
-    () => {
-      const poll = pollOnce();
-      inFlight = poll;
-      return poll;
-    },
-    timings.periodMs,
-    timings.staleAfterMs,
-  );
-  let starting: Promise<unknown> | null = null;
-  const start = async (): Promise<void> => {
-    starting ??= poller.start();
-    await starting;
-  };
-  const close = async (): Promise<void> => {
-    // Stopping while the first poll is in flight would let start() schedule polls again afterwards.
-    if (starting) await starting;
-    poller.stop();
-    // A request still in flight ends within its timeout; waiting for it leaves nothing open behind.
-    await inFlight;
-  };
-  const field = (pick: (r: ShellyReading) => number | null, what: string) => async (): Promise<ReadResult<number>> => {
-    if (!starting) return { ok: false, reason: 'not started: the plug is polled only while measuring' };
-    const r = poller.latest();
-    if (!r.ok) return r;
-    const v = pick(r.value);
-    return v === null ? { ok: false, reason: `the last answer of ${safeUrl(url)} had no ${what}` } : { ok: true, value: v, atS: r.atS };
-  };
+  const plug = new PlugPoller(pollOnce, timings);
+  const field = (pick: (r: ShellyReading) => number | null, what: string) => plug.reader(pick, `the last answer of ${safeUrl(url)} had no ${what}`);
 
   const periodS = timings.periodMs / 1000;
   const where = `${safeUrl(url)} (Shelly ${gen.name})`;
@@ -273,8 +246,10 @@ function plugProbes(baseUrl: string, gen: Generation, http: HttpOptions, id: str
     description: `${gen.powerField} from ${where}, W, instantaneous, polled every ${periodS} s`,
     ...(gaugeId !== id ? { duplicateOf: id } : {}),
   };
-  const counter: CounterSource = { info: counterInfo, read: field((r) => r.energy, gen.energyField), start, close };
-  const gauge: GaugeSource = { info: gaugeInfo, read: field((r) => r.powerW, gen.powerField), start, close };
+  const counterHolder = plug.holder();
+  const gaugeHolder = plug.holder();
+  const counter: CounterSource = { info: counterInfo, read: field((r) => r.energy, gen.energyField), start: counterHolder.start, close: counterHolder.close };
+  const gauge: GaugeSource = { info: gaugeInfo, read: field((r) => r.powerW, gen.powerField), start: gaugeHolder.start, close: gaugeHolder.close };
   const now = `${first.powerW} W now`;
   const gaugeProbe: Probe = {
     info: gaugeInfo,

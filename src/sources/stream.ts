@@ -5,7 +5,8 @@ import { spawnFailure } from './tool.js';
 /**
  * A long-running tool that prints samples as it measures (`nvidia-smi -lms`, `powermetrics`, `perf stat -I`):
  * one process for the whole run instead of one spawn per sample. Lines (or NUL-separated records) are handed to a
- * parser as they arrive, each with its monotonic arrival time.
+ * parser as they arrive, each with its monotonic arrival time; when the tool exits on its own, what it printed after
+ * its last separator is handed over as a final record (not when wattbench stopped it: that record may be cut short).
  */
 
 /** Options for a streaming tool. */
@@ -26,6 +27,8 @@ export class ToolStream {
   private child: ChildProcess | null = null;
   private buffer = '';
   private stderrTail = '';
+  /** Set by `close()`: a record cut short by our own kill is not flushed as one. */
+  private stopping = false;
   /** Monotonic time of the last record, or null before the first. */
   lastRecordAtS: number | null = null;
   /** Why the stream ended, once it has. */
@@ -69,9 +72,11 @@ export class ToolStream {
         settle({ ok: false, ...f });
       });
       child.once('close', (code, signal) => {
+        // A tool that exits after a last record without a separator still printed that record.
+        const flushed = !this.stopping && this.flush();
         this.endReason ??= `${this.file} exited (${signal ?? `code ${code}`})${this.stderrTail ? `: ${this.stderrTail.split('\n')[0]}` : ''}`;
         this.child = null;
-        settle({ ok: false, reason: this.endReason, state: 'error' });
+        settle(flushed ? { ok: true } : { ok: false, reason: this.endReason, state: 'error' });
       });
     });
   }
@@ -85,6 +90,7 @@ export class ToolStream {
   async close(): Promise<void> {
     const child = this.child;
     if (!child) return;
+    this.stopping = true;
     this.endReason ??= 'stopped by wattbench';
     await new Promise<void>((resolve) => {
       const kill = setTimeout(() => child.kill('SIGKILL'), 1000);
@@ -110,5 +116,16 @@ export class ToolStream {
       at = this.buffer.indexOf(sep);
     }
     if (this.buffer.length > max) this.buffer = '';
+  }
+
+  /** Hands what is left after the last separator to the parser as a final record; returns whether there was one. */
+  private flush(): boolean {
+    const record = this.buffer;
+    this.buffer = '';
+    if (record.trim() === '') return false;
+    const atS = monotonicS();
+    this.lastRecordAtS = atS;
+    this.options.onRecord(record, atS);
+    return true;
   }
 }

@@ -1,7 +1,7 @@
 import { monotonicS } from '../units.js';
 import { httpGet, safeUrl } from './http.js';
 import type { MeterTimings } from './meters.js';
-import { Poller } from './poller.js';
+import { PlugPoller } from './plug-poller.js';
 import { firstLine } from './tool.js';
 import type { CounterSource, GaugeSource, Probe, ReadResult, SourceContext, SourceInfo } from './types.js';
 
@@ -154,36 +154,9 @@ function plugProbes(url: string, hasCredentials: boolean, id: string, timings: M
     // The plug read its meter somewhere inside the request; the midpoint halves the worst timing error.
     return a.ok ? { ok: true, value: a.reading, atS: (t0 + monotonicS()) / 2 } : { ok: false, reason: a.reason };
   };
-  let inFlight: Promise<unknown> = Promise.resolve();
-  const poller = new Poller<TasmotaReading>(
-    () => {
-      const poll = pollOnce();
-      inFlight = poll;
-      return poll;
-    },
-    timings.periodMs,
-    timings.staleAfterMs,
-  );
-  let starting: Promise<unknown> | null = null;
-  const start = async (): Promise<void> => {
-    starting ??= poller.start();
-    await starting;
-  };
-  const close = async (): Promise<void> => {
-    // Stopping while the first poll is in flight would let start() schedule polls again afterwards.
-    if (starting) await starting;
-    poller.stop();
-    // A request still in flight ends within its timeout; waiting for it leaves nothing open behind.
-    await inFlight;
-  };
+  const plug = new PlugPoller(pollOnce, timings);
   const where = safeUrl(url);
-  const field = (pick: (r: TasmotaReading) => number | null, what: string) => async (): Promise<ReadResult<number>> => {
-    if (!starting) return { ok: false, reason: 'not started: the plug is polled only while measuring' };
-    const r = poller.latest();
-    if (!r.ok) return r;
-    const v = pick(r.value);
-    return v === null ? { ok: false, reason: `the last answer of ${where} had no usable ${what}` } : { ok: true, value: v, atS: r.atS };
-  };
+  const field = (pick: (r: TasmotaReading) => number | null, what: string) => plug.reader(pick, `the last answer of ${where} had no usable ${what}`);
 
   const periodS = timings.periodMs / 1000;
   const channels = first.channels > 1 ? ` (sum of ${first.channels} channels)` : '';
@@ -200,7 +173,8 @@ function plugProbes(url: string, hasCredentials: boolean, id: string, timings: M
     kind: 'gauge',
     description: `StatusSNS.ENERGY.Power${channels} from ${where} (Tasmota Status 8), W, instantaneous as the plug reports it (often whole watts), polled every ${periodS} s`,
   };
-  const gauge: GaugeSource = { info: gaugeInfo, read: field((r) => r.powerW, 'ENERGY.Power'), start, close };
+  const gaugeHolder = plug.holder();
+  const gauge: GaugeSource = { info: gaugeInfo, read: field((r) => r.powerW, 'ENERGY.Power'), start: gaugeHolder.start, close: gaugeHolder.close };
   const gaugeProbe: Probe = { info: gaugeInfo, state: 'ok', reason: `${first.powerW} W now; energy integrated from power`, fix: null, source: gauge };
   if (first.energyKWh === null) return [gaugeProbe];
   const counterInfo: SourceInfo & { kind: 'counter' } = {
@@ -213,7 +187,8 @@ function plugProbes(url: string, hasCredentials: boolean, id: string, timings: M
     maxRange: null,
     duplicateOf: id,
   };
-  const counter: CounterSource = { info: counterInfo, read: field((r) => r.energyKWh, 'ENERGY.Total'), start, close };
+  const counterHolder = plug.holder();
+  const counter: CounterSource = { info: counterInfo, read: field((r) => r.energyKWh, 'ENERGY.Total'), start: counterHolder.start, close: counterHolder.close };
   gaugeProbe.reason += `; ${counterInfo.id} mirrors it`;
   return [
     gaugeProbe,

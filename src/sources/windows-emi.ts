@@ -1,4 +1,5 @@
 import { monotonicS } from '../units.js';
+import { Lease, type LeaseHolder } from './lease.js';
 import { ToolStream } from './stream.js';
 import { firstLine, runTool } from './tool.js';
 import type { GaugeSource, Probe, ReadResult, Scope, SourceContext, SourceInfo } from './types.js';
@@ -123,8 +124,10 @@ interface Latest {
 /** One streaming typeperf shared by every Energy Meter source; it stops when the last of them closes. */
 class TypeperfStream {
   private stream: ToolStream | null = null;
-  private starting: Promise<void> | null = null;
-  private users = 0;
+  private readonly lease = new Lease(
+    () => this.launch(),
+    () => this.stream?.close(),
+  );
   private startFailure: string | null = null;
   private garbage: string | null = null;
   private columns: Array<TypeperfColumn | null> | null = null;
@@ -136,18 +139,9 @@ class TypeperfStream {
     private readonly staleAfterS: number,
   ) {}
 
-  async open(): Promise<void> {
-    this.users += 1;
-    this.starting ??= this.launch();
-    await this.starting;
-  }
-
-  async release(): Promise<void> {
-    this.users = Math.max(0, this.users - 1);
-    if (this.users > 0) return;
-    await this.starting;
-    this.starting = null;
-    await this.stream?.close();
+  /** Start and close for one source: the stream runs while any source holds it. */
+  holder(): LeaseHolder {
+    return this.lease.holder();
   }
 
   read(channel: string): ReadResult<number> {
@@ -255,21 +249,8 @@ export async function probeWindowsEmi(ctx: SourceContext, options: WindowsEmiOpt
       probes.push({ info, state: 'error', reason: `\\Energy Meter(${c.channel})\\Power: ${why}`, fix: null });
       continue;
     }
-    let started = false;
-    const source: GaugeSource = {
-      info: { ...info, kind: 'gauge' },
-      read: async () => stream.read(c.channel),
-      start: async () => {
-        if (started) return;
-        started = true;
-        await stream.open();
-      },
-      close: async () => {
-        if (!started) return;
-        started = false;
-        await stream.release();
-      },
-    };
+    const { start, close } = stream.holder();
+    const source: GaugeSource = { info: { ...info, kind: 'gauge' }, read: async () => stream.read(c.channel), start, close };
     probes.push({ info, state: 'ok', reason: null, fix: null, source });
   }
   if (skipped.length > 0) {
