@@ -3,6 +3,7 @@ import { oneLine, UsageError } from '../errors.js';
 import { processIo, type Io } from './io.js';
 import { measureAction, type MeasureFlags } from './measure.js';
 import { listCommand } from './list.js';
+import { registerCompareCommands } from './register-compare.js';
 import { addSourceOptions, nonNegativeNumber, positiveInt, positiveNumber, renameNegatedOptions, type SourceFlags } from './options.js';
 import { runAction, type RunFlags } from './run.js';
 import { sourcesCommand } from './sources.js';
@@ -70,6 +71,11 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   ).action(async (flags: RunFlags) => {
     code = await runAction(flags, io);
   });
+
+  const setCode = (value: number): void => {
+    code = value;
+  };
+  registerCompareCommands(program, io, setCode);
 
   try {
     await program.parseAsync(renameNegatedOptions(argv), { from: 'user' });

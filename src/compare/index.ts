@@ -1,0 +1,7 @@
+/** Cross-run comparison: joins across machines, ratios and scores, the CI gate, paired A/B runs, Markdown. */
+export * from './ab.js';
+export * from './check.js';
+export * from './compare.js';
+export * from './join.js';
+export * from './markdown.js';
+export * from './thin.js';
