@@ -233,7 +233,9 @@ export function seriesValue(row: ResultRow, name: SeriesName): number | null {
     case 'durationS':
       return row.durationS;
     case 'energyPerWorkJ':
-      return row.energyJ !== null && row.work > 0 ? row.energyJ / row.work : null;
+      if (row.energyJ === null || !(row.work > 0)) return null;
+      // Two finite cells can still divide to Infinity (a denormal amount of work).
+      return Number.isFinite(row.energyJ / row.work) ? row.energyJ / row.work : null;
     case 'powerW':
       return row.powerW;
     case 'workPerJ':
@@ -396,7 +398,8 @@ function csvErrorMessage(err: { code?: unknown; message?: unknown }): string {
     case 'CSV_QUOTE_NOT_CLOSED':
       return 'a quoted cell is never closed (truncated file?)';
     default:
-      return `not valid CSV (${String(err.code)}): ${String(err.message).replace(/ at line \d+.*$/, '')}`;
+      // csv-parse messages may quote the offending characters (a raw CR or LF): the reason stays one line.
+      return `not valid CSV (${String(err.code)}): ${String(err.message).replace(/\s+/g, ' ').replace(/ at line \d+.*$/, '')}`;
   }
 }
 

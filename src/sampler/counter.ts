@@ -24,6 +24,11 @@ export const DEFAULT_MAX_PLAUSIBLE_POWER_W = 10_000;
 export function counterDelta(prev: number | null, next: number, dtS: number, limits: CounterLimits): CounterDelta {
   if (prev === null) return { state: 'first' };
   if (!Number.isFinite(next) || next < 0) return { state: 'reset', reason: `unreadable value ${next}` };
+  // A previous read that was itself impossible (garbage, or above the range) cannot anchor a delta: one more lost interval.
+  if (!Number.isFinite(prev) || prev < 0 || (limits.maxRange !== null && prev > limits.maxRange)) {
+    const why = Number.isFinite(prev) && prev >= 0 ? `above max_energy_range ${limits.maxRange}` : 'unreadable';
+    return { state: 'reset', reason: `previous value ${prev} ${why}: no delta from it` };
+  }
   if (limits.maxRange !== null && next > limits.maxRange) {
     return { state: 'reset', reason: `value ${next} above max_energy_range ${limits.maxRange}` };
   }

@@ -101,13 +101,18 @@ export function integrateCounter(info: SourceInfo, records: Rec[]): SourceWindow
 
 /** Integrates a power gauge over the window with the trapezoid rule on measured timestamps. */
 export function integrateGauge(info: SourceInfo, records: Rec[]): SourceWindow {
-  const { base, used } = energyStart(info, records, 'gauge');
+  // A reading that is not a finite, non-negative number of watts is as unreadable as a failed read: never integrated.
+  const readable = records.map((r) =>
+    r.value === null || (typeof r.value === 'number' && Number.isFinite(r.value) && r.value >= 0) ? r : { ...r, value: null, reason: `unusable power reading ${String(r.value)}` },
+  );
+  const { base, used } = energyStart(info, readable, 'gauge');
   if (base.reason) return base;
   let energyJ = 0;
   for (let i = 1; i < used.length; i++) {
     const a = used[i - 1] as { tS: number; value: number };
     const b = used[i] as { tS: number; value: number };
-    energyJ += ((a.value + b.value) / 2) * (b.tS - a.tS);
+    // Halved before adding, so two huge readings cannot overflow to Infinity (and Infinity × 0 s to NaN).
+    energyJ += (a.value / 2 + b.value / 2) * (b.tS - a.tS);
   }
   const spanS = (used[used.length - 1] as { tS: number }).tS - (used[0] as { tS: number }).tS;
   base.spanS = spanS;
@@ -118,7 +123,7 @@ export function integrateGauge(info: SourceInfo, records: Rec[]): SourceWindow {
   if (period > 0 && spanS < 2 * period) {
     base.warnings.push(`${info.id}: window of ${spanS.toFixed(3)} s is shorter than two sensor updates (${period} s each)`);
   }
-  base.warnings.push(...coverageWarning(records, used, info.id));
+  base.warnings.push(...coverageWarning(readable, used, info.id));
   return base;
 }
 

@@ -104,13 +104,26 @@ function gpuEntries(json: unknown): Record<string, unknown>[] | null {
   if (isRecord(json) && Array.isArray(json.gpu_data)) list = json.gpu_data;
   else if (isRecord(json) && 'gpu' in json) list = [json];
   if (!Array.isArray(list)) return null;
-  const entries = list.filter(isRecord).filter((e) => gpuIndex(e.gpu) !== null);
+  // A GPU listed twice (`0` and `"0"`) is one GPU: the first entry is kept, or it would become two sources.
+  const seen = new Set<number>();
+  const entries = list.filter(isRecord).filter((e) => {
+    const index = gpuIndex(e.gpu);
+    if (index === null || seen.has(index)) return false;
+    seen.add(index);
+    return true;
+  });
   return entries.length > 0 || list.length === 0 ? entries : null;
 }
 
 function gpuIndex(v: unknown): number | null {
   const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v.trim()) ? Number(v) : NaN;
   return Number.isSafeInteger(n) && n >= 0 ? n : null;
+}
+
+/** The N of a rocm-smi `cardN` key, or null (also for digits too many to be an index). */
+function cardIndex(key: string): number | null {
+  const m = /^card(\d+)$/.exec(key);
+  return m ? gpuIndex(m[1]) : null;
 }
 
 /** amd-smi power keys by preference: the CLI's own (6.1+), then the library names of MI300 and MI200. */
@@ -146,9 +159,9 @@ export function parseRocmSmiPower(text: string): AmdGpuPower[] | null {
   if (!isRecord(json)) return null;
   const gpus: AmdGpuPower[] = [];
   for (const [card, fields] of Object.entries(json)) {
-    const m = /^card(\d+)$/.exec(card);
-    if (!m || !isRecord(fields)) continue;
-    const index = Number(m[1]);
+    const index = cardIndex(card);
+    // `card0` and `card00` name one GPU: the first is kept.
+    if (index === null || !isRecord(fields) || gpus.some((g) => g.index === index)) continue;
     const keys = Object.keys(fields).filter((k) => /power/i.test(k) && /package|socket/i.test(k));
     const key = keys.find((k) => /^average/i.test(k)) ?? keys.find((k) => /^current socket/i.test(k)) ?? keys[0];
     if (!key) {
@@ -188,11 +201,11 @@ export function parseRocmSmiBus(text: string): Map<number, string> | null {
   if (!isRecord(json)) return null;
   const out = new Map<number, string>();
   for (const [card, fields] of Object.entries(json)) {
-    const m = /^card(\d+)$/.exec(card);
-    if (!m || !isRecord(fields)) continue;
+    const index = cardIndex(card);
+    if (index === null || !isRecord(fields) || out.has(index)) continue;
     const value = Object.entries(fields).find(([k]) => /pci bus/i.test(k))?.[1];
     const bdf = typeof value === 'string' ? normaliseBdf(value) : null;
-    if (bdf) out.set(Number(m[1]), bdf);
+    if (bdf) out.set(index, bdf);
   }
   return out.size > 0 ? out : null;
 }

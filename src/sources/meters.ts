@@ -54,7 +54,9 @@ export function parseMeterSpec(text: string): MeterSpec | { error: string } {
     const argv = splitCommand(target);
     return 'error' in argv ? { error: `--meter command: ${argv.error}` } : { type, argv };
   }
-  return { error: `--meter: unknown meter type ${JSON.stringify(type.slice(0, 20))}; ${USAGE}` };
+  // A "type" that is not a plain word may be the start of a URL with credentials (`http://user:pw@host/?a=b`): not echoed.
+  const shown = /^[a-z0-9_-]{1,20}$/.test(type) ? ` ${JSON.stringify(type)}` : '';
+  return { error: `--meter: unknown meter type${shown}; ${USAGE}` };
 }
 
 const ENV_PREFIX = { shelly: 'WATTBENCH_SHELLY', tasmota: 'WATTBENCH_TASMOTA' } as const;
@@ -97,9 +99,10 @@ export function splitCommand(text: string): string[] | { error: string } {
   const needsShell = (what: string): { error: string } => ({
     error: `${what} needs a shell, and wattbench runs meter commands without one; put it in a script and give the script's path`,
   });
+  // Checked once for the whole text: a NUL inside single quotes or after a backslash would otherwise reach argv.
+  if (text.includes('\0')) return { error: 'the command contains a NUL character' };
   for (let i = 0; i < text.length; i++) {
     const c = text[i] as string;
-    if (c === '\0') return { error: 'the command contains a NUL character' };
     if (c === ' ' || c === '\t' || c === '\n' || c === '\r') {
       if (inWord) words.push(word);
       word = '';

@@ -55,11 +55,14 @@ export function parsePerfStatLine(line: string): PerfStatLine | null {
     const t = prefix.shift() as string;
     if (!/^\d+(\.\d+)?$/.test(t)) return null;
     timeS = Number(t);
+    // Digits alone can still overflow to Infinity (hundreds of them).
+    if (!Number.isFinite(timeS)) return null;
   }
   if (prefix.length === 2) {
     const s = /^S(\d+)$/.exec(prefix[0] as string);
     if (!s || !/^\d+$/.test(prefix[1] as string)) return null;
     socket = Number(s[1]);
+    if (!Number.isSafeInteger(socket)) return null;
   } else if (prefix.length !== 0) return null;
   if (valueText === '<not counted>') return { timeS, socket, pmu: pmu as string, event: event as string, value: null, unit, status: 'not-counted' };
   if (valueText === '<not supported>') return { timeS, socket, pmu: pmu as string, event: event as string, value: null, unit, status: 'not-supported' };

@@ -60,7 +60,9 @@ function element(tags: Tag[], i: number, depth: number): { value: PlistValue | u
   if (!tag || depth > MAX_DEPTH) return { value: undefined, next: tags.length };
   if (tag.kind === 'close') return { value: undefined, next: i + 1 };
   if (tag.kind === 'empty') {
-    const value = { true: true, false: false, string: '', dict: Object.create(null) as PlistDict, array: [] as PlistValue[] }[tag.name];
+    const empty = { true: true, false: false, string: '', dict: Object.create(null) as PlistDict, array: [] as PlistValue[] };
+    // Own keys only: `<constructor/>` or `<__proto__/>` must not yield Object or its prototype.
+    const value = Object.hasOwn(empty, tag.name) ? empty[tag.name as keyof typeof empty] : undefined;
     return { value, next: i + 1 };
   }
   switch (tag.name) {
