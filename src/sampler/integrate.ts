@@ -87,8 +87,6 @@ export function integrateCounter(info: SourceInfo, records: Rec[]): SourceWindow
   const spanS = (used[used.length - 1] as { tS: number }).tS - (used[0] as { tS: number }).tS;
   base.spanS = spanS;
   base.series = series;
-  base.energyJ = raw * limits.joulesPerUnit;
-  base.powerW = spanS - droppedS > 0 ? base.energyJ / (spanS - droppedS) : null;
   if (wraps > 0) base.warnings.push(`${info.id}: ${wraps} counter wrap(s) corrected`);
   if (resets.length > 0) {
     base.warnings.push(
@@ -96,6 +94,13 @@ export function integrateCounter(info: SourceInfo, records: Rec[]): SourceWindow
     );
   }
   base.warnings.push(...coverageWarning(records, used, info.id));
+  if (!(spanS - droppedS > 0)) {
+    // No measured time is left (reads at one instant, or every interval reset): the window's energy is unknown, not 0 J.
+    base.reason = `no two readings of ${info.id} at different times in the window (it updates too slowly for a window this short, or every interval was dropped)`;
+    return base;
+  }
+  base.energyJ = raw * limits.joulesPerUnit;
+  base.powerW = base.energyJ / (spanS - droppedS);
   return base;
 }
 
@@ -119,6 +124,12 @@ export function integrateGauge(info: SourceInfo, records: Rec[]): SourceWindow {
   base.series = used.map((r) => [roundTo(r.tS - (used[0] as { tS: number }).tS, 3), roundTo(r.value, 4)]);
   base.energyJ = energyJ;
   base.powerW = spanS > 0 ? energyJ / spanS : null;
+  if (!(spanS > 0)) {
+    // One fresh reading (a polled meter slower than the window) gives the power, not 0 J: the window then carries it.
+    base.powerW = used.reduce((sum, r) => sum + r.value / used.length, 0);
+    base.energyJ = null;
+    base.warnings.push(`${info.id}: one reading in the window; its ${base.powerW.toFixed(2)} W is taken as the window's average power`);
+  }
   const period = info.updatePeriodS ?? 0;
   if (period > 0 && spanS < 2 * period) {
     base.warnings.push(`${info.id}: window of ${spanS.toFixed(3)} s is shorter than two sensor updates (${period} s each)`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { integrateCounter, integrateGauge, integrateUtilization, summarizeTelemetry } from '../../src/sampler/integrate.js';
+import { alignToDuration, integrateCounter, integrateGauge, integrateUtilization, summarizeTelemetry } from '../../src/sampler/integrate.js';
 import type { SourceInfo } from '../../src/sources/types.js';
 
 const counter: SourceInfo = { id: 'c', kind: 'counter', scope: 'cpu-package', quality: 'measured', description: '', joulesPerUnit: 1e-6, maxRange: 10_000_000 };
@@ -122,5 +122,23 @@ describe('power timelines', () => {
       [0, 100],
       [0.5, 120],
     ]);
+  });
+});
+
+describe('windows shorter than a sensor update', () => {
+  it('never turns readings that share one timestamp into 0 J', () => {
+    const c = integrateCounter(counter, [
+      { tS: 3, value: 500 },
+      { tS: 3, value: 500 },
+    ]);
+    expect(c.energyJ).toBeNull();
+    expect(c.reason).toMatch(/no two readings of c at different times/);
+    const g = integrateGauge(gauge, [
+      { tS: 7, value: 120 },
+      { tS: 7, value: 120 },
+    ]);
+    expect(g.powerW).toBe(120);
+    expect(g.warnings.join()).toMatch(/one reading in the window; its 120\.00 W/);
+    expect(alignToDuration(g, 2).energyJ).toBe(240);
   });
 });
