@@ -21,3 +21,6 @@ export { writeRun, sidecar } from './results/write.js';
 export { COLUMNS, SOURCE_COLUMNS, SCHEMA_VERSION, windowToRow } from './results/schema.js';
 export { collectFingerprint, type Fingerprint } from './results/fingerprint.js';
 export { UsageError } from './errors.js';
+export { readResults } from './results/read.js';
+export * from './compare/index.js';
+export * from './report/index.js';

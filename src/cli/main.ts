@@ -4,6 +4,7 @@ import { processIo, type Io } from './io.js';
 import { measureAction, type MeasureFlags } from './measure.js';
 import { listCommand } from './list.js';
 import { registerCompareCommands } from './register-compare.js';
+import { registerReportCommand } from './report.js';
 import { addSourceOptions, nonNegativeNumber, positiveInt, positiveNumber, renameNegatedOptions, type SourceFlags } from './options.js';
 import { runAction, type RunFlags } from './run.js';
 import { sourcesCommand } from './sources.js';
@@ -38,6 +39,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       .option('--json', 'print the run as one JSON document on stdout (the command\'s stdout goes to stderr)')
       .option('--label <name>', 'machine name written in the results (default: host name)')
       .option('--bail', 'stop after the first repetition whose command fails (default: record it and go on)')
+      .option('--report <file.html>', 'also write the HTML report of this run')
       .passThroughOptions(),
   ).action(async (command: string[], flags: MeasureFlags) => {
     code = await measureAction(command, flags, io);
@@ -67,7 +69,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       .option('--out <file.csv>', 'results file (default results/<run id>.csv)')
       .option('--json', 'print the run as one JSON document on stdout')
       .option('--label <name>', 'machine name written in the results (default: host name)')
-      .option('--no-progress', 'no progress bar'),
+      .option('--no-progress', 'no progress bar')
+      .option('--report <file.html>', 'also write the HTML report of this run'),
   ).action(async (flags: RunFlags) => {
     code = await runAction(flags, io);
   });
@@ -76,6 +79,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     code = value;
   };
   registerCompareCommands(program, io, setCode);
+  registerReportCommand(program, io, setCode);
 
   try {
     await program.parseAsync(renameNegatedOptions(argv), { from: 'user' });

@@ -5,6 +5,7 @@ import { assertFree } from '../results/atomic.js';
 import { runPaths } from '../results/paths.js';
 import { summarize } from '../stats/descriptive.js';
 import { finishRun } from './finish.js';
+import { writeReportFor } from './report.js';
 import { installInterrupt } from './interrupt.js';
 import { num, pct, table } from './format.js';
 import type { Io } from './io.js';
@@ -17,6 +18,7 @@ export interface MeasureFlags extends SourceFlags {
   out?: string;
   json?: boolean;
   label?: string;
+  report?: string;
   bail?: boolean;
 }
 
@@ -50,7 +52,11 @@ export async function measureAction(argv: string[], flags: MeasureFlags, io: Io)
     await session.close();
   }
   const interrupted = interrupt.exitCode();
-  await finishRun(run, flags, io, () => summaryText(run.windows), {}, interrupted === null);
+  const paths = await finishRun(run, flags, io, () => summaryText(run.windows), {}, interrupted === null);
+  if (flags.report) {
+    await writeReportFor([paths.csv], flags.report);
+    io.err(`report: ${flags.report}\n`);
+  }
   interrupt.dispose();
   if (interrupted !== null) return interrupted;
   const last = run.windows[run.windows.length - 1];

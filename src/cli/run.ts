@@ -11,6 +11,7 @@ import { runPaths } from '../results/paths.js';
 import { derived } from '../results/schema.js';
 import { summarize } from '../stats/descriptive.js';
 import { finishRun } from './finish.js';
+import { writeReportFor } from './report.js';
 import { installInterrupt } from './interrupt.js';
 import { num, pct, table } from './format.js';
 import type { Io } from './io.js';
@@ -30,6 +31,7 @@ export interface RunFlags extends SourceFlags {
   out?: string;
   json?: boolean;
   label?: string;
+  report?: string;
   progress?: boolean;
 }
 
@@ -128,7 +130,11 @@ export async function runAction(flags: RunFlags, io: Io): Promise<number> {
     await session.close();
   }
   const interrupted = interrupt.exitCode();
-  await finishRun(run, flags, io, () => suiteSummary(run.windows, idle), { idle }, interrupted === null);
+  const paths = await finishRun(run, flags, io, () => suiteSummary(run.windows, idle), { idle }, interrupted === null);
+  if (flags.report) {
+    await writeReportFor([paths.csv], flags.report);
+    io.err(`report: ${flags.report}\n`);
+  }
   interrupt.dispose();
   if (interrupted !== null) return interrupted;
   return run.windows.every((w) => w.valid) ? 0 : 1;

@@ -1,0 +1,62 @@
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { UsageError } from '../errors.js';
+import { writeReport } from '../report/index.js';
+import { sidecarPathOf } from '../report/load.js';
+import type { Io } from './io.js';
+
+/** Flags of `wattbench report`. */
+export interface ReportFlags {
+  out: string;
+  markdown?: string;
+  title?: string;
+}
+
+function assertOutput(flag: string, path: string, inputs: readonly string[], ext: RegExp, hint: string): void {
+  if (/\.(csv|json)$/i.test(path) && !ext.test(path)) throw new UsageError(`${flag} ${path}: looks like a results file; ${flag} is where the ${hint} goes (e.g. ${flag} report.${hint === 'HTML report' ? 'html' : 'md'})`);
+  const target = resolve(path);
+  for (const input of inputs) {
+    if (resolve(input) === target || resolve(sidecarPathOf(input)) === target) throw new UsageError(`${flag} ${path}: would overwrite the input ${input}`);
+  }
+}
+
+/** `wattbench report <file.csv>... --out report.html`: writes the report; returns the exit code (UsageError: 2). */
+export async function reportAction(files: string[], flags: ReportFlags, io: Io): Promise<number> {
+  if (files.length === 0) throw new UsageError('no results file given: use wattbench report <file.csv>... --out report.html');
+  assertOutput('--out', flags.out, files, /\.html?$/i, 'HTML report');
+  if (flags.markdown !== undefined) {
+    assertOutput('--markdown', flags.markdown, files, /\.(md|markdown)$/i, 'Markdown summary');
+    if (resolve(flags.markdown) === resolve(flags.out)) throw new UsageError('--markdown and --out name the same file');
+  }
+  const written = await writeReport(files, { out: flags.out, ...(flags.markdown !== undefined ? { markdown: flags.markdown } : {}), ...(flags.title !== undefined ? { title: flags.title } : {}) });
+  const { report } = written;
+  const drawn = report.charts.filter((c) => c.svg !== null).length;
+  const missing = report.charts.filter((c) => c.svg === null).map((c) => c.chart.id);
+  const serious = report.model.notices.filter((n) => n.level === 'danger').length;
+  for (const w of report.chartWarnings) io.err(`report: chart warning: ${w}\n`);
+  io.err(
+    `report: ${written.html} (${(written.htmlBytes / 1024).toFixed(0)} KiB; ${drawn} chart${drawn === 1 ? '' : 's'}${missing.length ? `, not drawn: ${missing.join(', ')}` : ''}; ${report.model.notices.length} warning${report.model.notices.length === 1 ? '' : 's'}${serious ? `, ${serious} serious` : ''})\n`,
+  );
+  if (written.markdown) io.err(`report: ${written.markdown} (Markdown summary)\n`);
+  return 0;
+}
+
+/** Adds `wattbench report <file.csv...> --out report.html [--markdown FILE.md] [--title T]` to the program. */
+export function registerReportCommand(program: Command, io: Io, setCode: (code: number) => void): void {
+  program
+    .command('report')
+    .description('write one self-contained HTML report (charts, machines, warnings) from results files; works offline')
+    .argument('<file.csv...>', 'results files; the .json sidecar beside each is read when present (power timeline, energy split, fingerprint)')
+    .requiredOption('--out <report.html>', 'the HTML file to write (an earlier report there is replaced)')
+    .option('--markdown <file.md>', 'also write a Markdown summary, e.g. for a pull-request comment')
+    .option('--title <text>', 'title of the report (default "wattbench report")')
+    .action(async (files: string[], flags: ReportFlags) => {
+      setCode(await reportAction(files, flags, io));
+    });
+}
+
+/** Writes the HTML report of `csvPaths` to `outHtml` (for `run --report` and `measure --report`). */
+export async function writeReportFor(csvPaths: string[], outHtml: string): Promise<void> {
+  assertOutput('--report', outHtml, csvPaths, /\.html?$/i, 'HTML report');
+  await writeReport(csvPaths, { out: outHtml });
+}

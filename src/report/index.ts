@@ -1,0 +1,108 @@
+/**
+ * `wattbench report`: results CSV files (and their sidecars) in, one self-contained HTML page and optionally a
+ * Markdown summary out. Load → aggregate → Vega-Lite specs → SVG → page.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, rename, unlink, writeFile } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
+import { UsageError } from '../errors.js';
+import { aggregate, type ReportModel } from './aggregate.js';
+import { reportCharts } from './charts.js';
+import { type RenderedChart, renderHtml } from './html.js';
+import { loadResults } from './load.js';
+import { renderMarkdown } from './markdown.js';
+import { renderSvg } from './render-svg.js';
+
+export { aggregate, NOISY_CV, MAX_TIMELINE_PANELS, MAX_TIMELINE_POINTS, type ReportModel } from './aggregate.js';
+export { reportCharts, type ChartSpec } from './charts.js';
+export { escapeHtml, renderHtml, type RenderedChart } from './html.js';
+export { loadResults, type LoadedResults } from './load.js';
+export { escapeMarkdown, renderMarkdown } from './markdown.js';
+export { renderSvg } from './render-svg.js';
+
+/** Options of `buildReport`. */
+export interface BuildReportOptions {
+  title?: string;
+  /** How the Markdown names the HTML report (default `report.html`). */
+  htmlName?: string;
+  /** Clock for the page's timestamp (tests pin it). */
+  now?: Date;
+}
+
+/** A built report, in memory. */
+export interface BuiltReport {
+  model: ReportModel;
+  charts: RenderedChart[];
+  html: string;
+  markdown: string;
+  /** Warnings Vega or Vega-Lite gave while drawing (empty when all is well). */
+  chartWarnings: string[];
+}
+
+/** Reads the files and builds the page and the Markdown; throws a UsageError for an unusable input. */
+export async function buildReport(csvPaths: readonly string[], options: BuildReportOptions = {}): Promise<BuiltReport> {
+  const loaded = await loadResults(csvPaths);
+  const model = aggregate(loaded, { ...(options.title !== undefined ? { title: options.title } : {}), ...(options.now ? { now: options.now } : {}) });
+  const charts: RenderedChart[] = [];
+  const chartWarnings: string[] = [];
+  for (const chart of reportCharts(model)) {
+    if (chart.spec === null) {
+      charts.push({ chart, svg: null, missing: chart.missing });
+      continue;
+    }
+    try {
+      const { svg, warnings } = await renderSvg(chart.spec);
+      chartWarnings.push(...warnings.map((w) => `${chart.id}: ${w}`));
+      charts.push({ chart, svg, missing: null });
+    } catch (err) {
+      // One chart that cannot be drawn must not cost the person the rest of the report; the page says why.
+      charts.push({ chart, svg: null, missing: `could not be drawn (${err instanceof Error ? err.message : String(err)})` });
+    }
+  }
+  return {
+    model,
+    charts,
+    html: renderHtml(model, charts),
+    markdown: renderMarkdown(model, { htmlName: options.htmlName ?? 'report.html' }),
+    chartWarnings,
+  };
+}
+
+/** Writes `text` to `path` through a temporary file and a rename, so a reader never sees half a report. */
+export async function writeFileReplacing(path: string, text: string): Promise<void> {
+  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(tmp, text, { flag: 'wx' });
+    await rename(tmp, path);
+  } catch (err) {
+    await unlink(tmp).catch(() => undefined);
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UsageError(`cannot write ${path}: ${code === 'EISDIR' ? 'is a folder' : (code ?? String(err))}`);
+  }
+}
+
+/** Options of `writeReport`. */
+export interface WriteReportOptions {
+  /** The HTML file. */
+  out: string;
+  /** Also write the Markdown summary here. */
+  markdown?: string;
+  title?: string;
+}
+
+/** What `writeReport` wrote. */
+export interface WrittenReport {
+  html: string;
+  htmlBytes: number;
+  markdown: string | null;
+  report: BuiltReport;
+}
+
+/** Builds the report of `csvPaths` and writes the HTML (and the Markdown), replacing earlier reports at those paths. */
+export async function writeReport(csvPaths: readonly string[], options: WriteReportOptions): Promise<WrittenReport> {
+  const report = await buildReport(csvPaths, { ...(options.title !== undefined ? { title: options.title } : {}), htmlName: basename(options.out) });
+  await writeFileReplacing(options.out, report.html);
+  if (options.markdown !== undefined) await writeFileReplacing(options.markdown, report.markdown);
+  return { html: options.out, htmlBytes: Buffer.byteLength(report.html), markdown: options.markdown ?? null, report };
+}

@@ -1,0 +1,16 @@
+/**
+ * Worker thread of `load.ts`: reads and summarizes one sidecar off the main thread, so that parsing a large JSON
+ * document overlaps with reading the CSV files, and its memory is freed when the worker ends.
+ */
+import { readFile } from 'node:fs/promises';
+import { parentPort, workerData } from 'node:worker_threads';
+import { type SidecarResult, summarizeSidecarText } from './sidecar.js';
+
+const { file } = workerData as { file: string };
+let result: SidecarResult;
+try {
+  result = summarizeSidecarText(file, await readFile(file, 'utf8'));
+} catch (err) {
+  result = { sidecar: null, note: `${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})` };
+}
+parentPort?.postMessage(result);
