@@ -15,6 +15,7 @@ import { DEFAULT_THRESHOLD_PCT } from '../stats/verdict.js';
 import { appendStepSummary, gateOptions, gateText, thresholdFromFile, type GateFlags } from './check.js';
 import { termText } from './compare.js';
 import { finishRun } from './finish.js';
+import { installInterrupt } from './interrupt.js';
 import { num, pct, table } from './format.js';
 import type { Io } from './io.js';
 import { sessionOptions, type SourceFlags } from './options.js';
@@ -86,11 +87,12 @@ export async function abAction(args: string[], flags: AbFlags, io: Io, env: Node
   );
   const windows: Record<Arm, Window[]> = { A: [], B: [] };
   let failure: Failure | null = null;
+  const interrupt = installInterrupt(io);
   try {
     // Warm-up runs are measured like the others (same code path) and thrown away: caches, JIT and disk settle first.
-    for (let i = 0; i < flags.warmup && !failure; i++) {
+    for (let i = 0; i < flags.warmup && !failure && !interrupt.signal.aborted; i++) {
       for (const arm of ['A', 'B'] as const) {
-        const [w] = await measureCommand(session, argvOf[arm], { repeat: 1, stdout: 'stderr' });
+        const [w] = await measureCommand(session, argvOf[arm], { repeat: 1, stdout: 'stderr', abort: interrupt.signal });
         if (w && w.exitCode !== 0) {
           failure = { arm, repetition: 0, window: w };
           break;
@@ -98,7 +100,8 @@ export async function abAction(args: string[], flags: AbFlags, io: Io, env: Node
       }
     }
     for (const arm of failure ? [] : schedule) {
-      const [w] = await measureCommand(session, argvOf[arm], { repeat: 1, stdout: 'stderr' });
+      if (interrupt.signal.aborted) break;
+      const [w] = await measureCommand(session, argvOf[arm], { repeat: 1, stdout: 'stderr', abort: interrupt.signal });
       if (!w) continue;
       const window: Window = { ...w, benchmark: armBenchmark(arm, argvOf[arm]), repetition: windows[arm].length + 1 };
       windows[arm].push(window);
@@ -110,6 +113,13 @@ export async function abAction(args: string[], flags: AbFlags, io: Io, env: Node
     }
   } finally {
     await session.close();
+  }
+  const interrupted = interrupt.exitCode();
+  interrupt.dispose();
+  if (interrupted !== null) {
+    // Interrupted: every finished window is kept, no verdict is drawn from a cut-short schedule.
+    await finishRun(run, flags, io, () => abSummary(run.windows), { ab: { schedule: schedule.join(''), seed, aa, interrupted: true } }, false);
+    return interrupted;
   }
 
   const groupA = armGroup(run, windows.A);

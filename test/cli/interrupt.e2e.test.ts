@@ -68,3 +68,21 @@ describe('interrupting a run (built CLI)', () => {
     expect(JSON.parse(await readFile(join(dir, 'r.json'), 'utf8')).complete).toBe(false);
   });
 });
+
+describe('interrupting ab (built CLI)', () => {
+  it('SIGINT keeps the finished A and B windows, draws no verdict and exits 130', async () => {
+    const out = join(dir, 'ab.csv');
+    const r = await interruptAfter(
+      ['ab', '--sysfs', sysfs('vm'), '--procfs', procfs('basic'), '--repeat', '10', '--warmup', '0', '--seed', '1', '--out', out, '--', 'node', '-e', 'console.error("go" + "!")', '--vs', 'node', '-e', 'console.error("go" + "!")'],
+      'SIGINT',
+      /^go!$/,
+      4,
+    );
+    expect(r.code, r.stderr).toBe(130);
+    const rows = parse(await readFile(out, 'utf8'), { columns: true }) as Array<Record<string, string>>;
+    expect(rows.length).toBeGreaterThanOrEqual(2);
+    expect(rows.length).toBeLessThan(20);
+    expect(rows.every((x) => /^\[(A|B)\] /.test(x.benchmark as string))).toBe(true);
+    expect(JSON.parse(await readFile(join(dir, 'ab.json'), 'utf8')).complete).toBe(false);
+  });
+});
