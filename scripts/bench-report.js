@@ -11,6 +11,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { mulberry32 } from '../dist/src/stats/prng.js';
 
 const KERNELS = [
   ['matmul-f64', 'GFLOP', 2.1],
@@ -32,18 +33,6 @@ const MACHINES = [
   { name: 'bench-vm', quality: 'estimated', speed: 0.7, idleW: 20, perThreadW: 9, sources: ['estimate:cpu|cpu-package|counter|in'] },
 ];
 
-/** Small seeded generator (mulberry32), so every run generates the same files. */
-function random(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const r9 = (x) => Number(x.toPrecision(9));
 
 /**
@@ -52,7 +41,7 @@ const r9 = (x) => Number(x.toPrecision(9));
  */
 export function generateResults(dir, { rows = 100_000, sidecar = true, seed = 7, schema }) {
   const { COLUMNS, SCHEMA_VERSION } = schema;
-  const rand = random(seed);
+  const rand = mulberry32(seed);
   const noise = (cv) => 1 + cv * (rand() + rand() + rand() - 1.5) * 2;
   const files = [];
   const perMachine = Math.ceil(rows / MACHINES.length);
