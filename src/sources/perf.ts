@@ -1,8 +1,6 @@
 import { join } from 'node:path';
-import { monotonicS } from '../units.js';
 import { readNumber, reasonOfError, stateOfError } from './files.js';
-import { Lease, type LeaseHolder } from './lease.js';
-import { ToolStream } from './stream.js';
+import { SharedToolStream } from './stream.js';
 import { firstLine, runTool } from './tool.js';
 import type { CounterSource, Probe, ReadResult, Scope, SourceContext, SourceInfo } from './types.js';
 
@@ -108,65 +106,27 @@ async function hasPerfCapability(ctx: SourceContext): Promise<boolean> {
   }
 }
 
-interface Total {
-  totalJ: number;
-  atS: number;
-}
-
-/** One streaming `perf stat` shared by every perf source; it stops when the last of them closes. */
-class PerfStream {
-  private stream: ToolStream | null = null;
-  private readonly lease = new Lease(
-    () => this.launch(),
-    () => this.stream?.close(),
-  );
-  private startFailure: string | null = null;
-  private garbage: string | null = null;
-  private readonly totals = new Map<string, Total>();
+/** One streaming `perf stat` shared by every perf source: per key (`socket:event`) the running total in joules. */
+class PerfStream extends SharedToolStream<string> {
   private readonly lost = new Map<string, string>();
 
-  constructor(
-    private readonly args: string[],
-    private readonly env: NodeJS.ProcessEnv,
-    private readonly firstRecordTimeoutMs: number,
-    private readonly staleAfterS: number,
-  ) {}
-
-  /** Start and close for one source: the stream runs while any source holds it. */
-  holder(): LeaseHolder {
-    return this.lease.holder();
+  constructor(args: string[], env: NodeJS.ProcessEnv, firstRecordTimeoutMs: number, staleAfterS: number) {
+    super('perf', args, { label: 'perf', recordName: 'line', env, firstRecordTimeoutMs, staleAfterS });
   }
 
   read(key: string): ReadResult<number> {
-    if (!this.stream) return { ok: false, reason: 'perf stream not started' };
-    if (this.startFailure) return { ok: false, reason: this.startFailure };
-    if (!this.stream.alive) return { ok: false, reason: this.stream.endReason ?? 'perf stopped' };
-    const lost = this.lost.get(key);
-    if (lost) return { ok: false, reason: lost };
-    const total = this.totals.get(key);
-    const note = this.garbage ? `; last line unreadable: ${this.garbage}` : '';
-    if (!total) return { ok: false, reason: `no perf interval yet${note}` };
-    // A stalled perf keeps running but prints nothing: its old total is refused, never reused.
-    const ageS = monotonicS() - total.atS;
-    if (ageS > this.staleAfterS) return { ok: false, reason: `stale: last perf interval ${ageS.toFixed(1)} s ago${note}` };
-    return { ok: true, value: total.totalJ, atS: total.atS };
+    return this.readLatest(key, 'no perf interval yet', (age) => `stale: last perf interval ${age} s ago`);
   }
 
-  private async launch(): Promise<void> {
-    this.totals.clear();
+  protected override unusable(key: string): string | null {
+    return this.lost.get(key) ?? null;
+  }
+
+  protected reset(): void {
     this.lost.clear();
-    this.startFailure = null;
-    this.garbage = null;
-    this.stream = new ToolStream('perf', this.args, {
-      env: this.env,
-      firstRecordTimeoutMs: this.firstRecordTimeoutMs,
-      onRecord: (line, atS) => this.take(line, atS),
-    });
-    const started = await this.stream.start();
-    if (!started.ok) this.startFailure = started.reason;
   }
 
-  private take(line: string, atS: number): void {
+  protected take(line: string, atS: number): void {
     const parsed = parsePerfStatLine(line);
     if (!parsed || parsed.socket === null) {
       if (!line.trim().startsWith('#')) this.garbage = JSON.stringify(line.trim().slice(0, 60));
@@ -175,10 +135,10 @@ class PerfStream {
     this.garbage = null;
     const key = `${parsed.socket}:${parsed.event}`;
     if (parsed.status === 'counted' && parsed.value !== null && parsed.unit === 'Joules') {
-      const total = this.totals.get(key) ?? { totalJ: 0, atS };
-      total.totalJ += parsed.value;
+      const total = this.latest.get(key) ?? { value: 0, atS };
+      total.value += parsed.value;
       total.atS = atS;
-      this.totals.set(key, total);
+      this.latest.set(key, total);
     } else if (!this.lost.has(key)) {
       const when = parsed.timeS === null ? '' : ` in the interval ending at ${parsed.timeS.toFixed(3)} s`;
       this.lost.set(key, `perf printed <${parsed.status.replace('-', ' ')}> for ${parsed.pmu}/${parsed.event}/ on socket ${parsed.socket}${when}: the running total would be short from then on`);

@@ -1,7 +1,5 @@
-import { monotonicS } from '../units.js';
 import { parsePlist, plistDict, type PlistDict, type PlistValue } from './plist.js';
-import { Lease, type LeaseHolder } from './lease.js';
-import { ToolStream } from './stream.js';
+import { SharedToolStream } from './stream.js';
 import { firstLine, runTool, type ToolResult } from './tool.js';
 import type { GaugeSource, Probe, ReadResult, Scope, SourceContext, SourceInfo } from './types.js';
 
@@ -192,65 +190,31 @@ function refusal(output: string): Pick<Probe, 'state' | 'reason' | 'fix'> | null
   return null;
 }
 
-interface Latest {
-  valueW: number;
-  atS: number;
-}
-
-/** One streaming powermetrics shared by every Apple source; it stops when the last of them closes. */
-class PowermetricsStream {
-  private stream: ToolStream | null = null;
-  private readonly lease = new Lease(
-    () => this.launch(),
-    () => this.stream?.close(),
-  );
-  private startFailure: string | null = null;
-  private garbage: string | null = null;
-  private readonly latest = new Map<Channel, Latest>();
+/** One streaming powermetrics shared by every Apple source: per channel the latest power in watts. */
+class PowermetricsStream extends SharedToolStream<Channel> {
   private linesInSample = 0;
   private readonly published = new Set<Channel>();
 
-  constructor(
-    private readonly file: string,
-    private readonly args: string[],
-    private readonly format: 'plist' | 'text',
-    private readonly env: NodeJS.ProcessEnv,
-    private readonly firstRecordTimeoutMs: number,
-    private readonly staleAfterS: number,
-  ) {}
-
-  /** Start and close for one source: the stream runs while any source holds it. */
-  holder(): LeaseHolder {
-    return this.lease.holder();
+  constructor(file: string, args: string[], private readonly format: 'plist' | 'text', env: NodeJS.ProcessEnv, firstRecordTimeoutMs: number, staleAfterS: number) {
+    super(file, args, { label: 'powermetrics', recordName: 'record', env, separator: format === 'plist' ? '\0' : '\n', firstRecordTimeoutMs, staleAfterS });
   }
 
   read(channel: Channel): ReadResult<number> {
-    if (!this.stream) return { ok: false, reason: 'powermetrics stream not started' };
-    if (this.startFailure) return { ok: false, reason: this.startFailure };
-    if (!this.stream.alive) return { ok: false, reason: this.stream.endReason ?? 'powermetrics stopped' };
-    const last = this.latest.get(channel);
-    const note = this.garbage ? `; last record unreadable: ${this.garbage}` : '';
-    if (!last) return { ok: false, reason: `no powermetrics sample with ${channel} power yet${note}` };
-    // A tool that stalls keeps running but prints nothing: an old value is refused, never reused.
-    const ageS = monotonicS() - last.atS;
-    if (ageS > this.staleAfterS) return { ok: false, reason: `stale: last powermetrics ${channel} sample ${ageS.toFixed(1)} s ago${note}` };
-    return { ok: true, value: last.valueW, atS: last.atS };
+    return this.readLatest(
+      channel,
+      `no powermetrics sample with ${channel} power yet`,
+      (age) => `stale: last powermetrics ${channel} sample ${age} s ago`,
+    );
   }
 
-  private async launch(): Promise<void> {
-    this.latest.clear();
-    this.startFailure = null;
-    this.garbage = null;
+  protected reset(): void {
     this.linesInSample = 0;
     this.published.clear();
-    this.stream = new ToolStream(this.file, this.args, {
-      env: this.env,
-      separator: this.format === 'plist' ? '\0' : '\n',
-      firstRecordTimeoutMs: this.firstRecordTimeoutMs,
-      onRecord: (record, atS) => (this.format === 'plist' ? this.takePlist(record, atS) : this.takeLine(record, atS)),
-    });
-    const started = await this.stream.start();
-    if (!started.ok) this.startFailure = started.reason;
+  }
+
+  protected take(record: string, atS: number): void {
+    if (this.format === 'plist') this.takePlist(record, atS);
+    else this.takeLine(record, atS);
   }
 
   private takePlist(record: string, atS: number): void {
@@ -262,7 +226,7 @@ class PowermetricsStream {
     this.garbage = null;
     for (const { channel, field } of CHANNELS) {
       const v = sample[field];
-      if (v !== null) this.latest.set(channel, { valueW: v, atS });
+      if (v !== null) this.latest.set(channel, { value: v, atS });
     }
   }
 
@@ -281,7 +245,7 @@ class PowermetricsStream {
     // Each figure is taken once per sample, as its line arrives, so the GPU section's repeat cannot overwrite it.
     if (!channel || this.published.has(channel)) return;
     this.published.add(channel);
-    this.latest.set(channel, { valueW: line.watts, atS });
+    this.latest.set(channel, { value: line.watts, atS });
   }
 }
 

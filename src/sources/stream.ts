@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { monotonicS } from '../units.js';
+import { Lease, type LeaseHolder } from './lease.js';
 import { spawnFailure } from './tool.js';
+import type { ReadResult } from './types.js';
 
 /**
  * A long-running tool that prints samples as it measures (`nvidia-smi -lms`, `powermetrics`, `perf stat -I`):
@@ -127,5 +129,94 @@ export class ToolStream {
     this.lastRecordAtS = atS;
     this.options.onRecord(record, atS);
     return true;
+  }
+}
+
+/** A value held by a shared stream for one key, with the arrival time of the record that carried it. */
+export interface Stamped {
+  value: number;
+  atS: number;
+}
+
+/** Settings of a shared stream. */
+export interface SharedStreamOptions {
+  /** Name of the tool in reasons (`perf`, `powermetrics`, `typeperf`). */
+  label: string;
+  /** What one record is called in reasons: `line` or `record`. */
+  recordName: 'line' | 'record';
+  env: NodeJS.ProcessEnv;
+  separator?: '\n' | '\0';
+  firstRecordTimeoutMs: number;
+  /** A value older than this is refused: a tool that stalls keeps running but prints nothing. */
+  staleAfterS: number;
+}
+
+/**
+ * One streaming tool shared by several sources (one process for all of them): started with the first source and
+ * stopped with the last (a `Lease`), its latest value per key refused once stale, after a failed start, or after the
+ * tool died. Subclasses parse records into `latest` and may mark a key unusable.
+ */
+export abstract class SharedToolStream<K> {
+  protected stream: ToolStream | null = null;
+  /** The last record that could not be read, quoted, or null after a good one. */
+  protected garbage: string | null = null;
+  protected readonly latest = new Map<K, Stamped>();
+  private startFailure: string | null = null;
+  private readonly lease = new Lease(
+    () => this.launch(),
+    () => this.stream?.close(),
+  );
+
+  constructor(
+    private readonly file: string,
+    private readonly args: string[],
+    private readonly options: SharedStreamOptions,
+  ) {}
+
+  /** Start and close for one source: the stream runs while any source holds it. */
+  holder(): LeaseHolder {
+    return this.lease.holder();
+  }
+
+  /** The latest value for `key`, or why there is none; `missing` and `stale` word the reasons for this tool. */
+  protected readLatest(key: K, missing: string, stale: (age: string) => string): ReadResult<number> {
+    const { label, recordName } = this.options;
+    if (!this.stream) return { ok: false, reason: `${label} stream not started` };
+    if (this.startFailure) return { ok: false, reason: this.startFailure };
+    if (!this.stream.alive) return { ok: false, reason: this.stream.endReason ?? `${label} stopped` };
+    const unusable = this.unusable(key);
+    if (unusable) return { ok: false, reason: unusable };
+    const note = this.garbage ? `; last ${recordName} unreadable: ${this.garbage}` : '';
+    const last = this.latest.get(key);
+    if (!last) return { ok: false, reason: `${missing}${note}` };
+    const ageS = monotonicS() - last.atS;
+    if (ageS > this.options.staleAfterS) return { ok: false, reason: `${stale(ageS.toFixed(1))}${note}` };
+    return { ok: true, value: last.value, atS: last.atS };
+  }
+
+  /** Why `key` can no longer give a value (a counter perf stopped counting), or null. */
+  protected unusable(_key: K): string | null {
+    return null;
+  }
+
+  /** Clears a subclass's own parsing state before a (re)start. */
+  protected abstract reset(): void;
+
+  /** Parses one record; must not throw. */
+  protected abstract take(record: string, atS: number): void;
+
+  private async launch(): Promise<void> {
+    this.latest.clear();
+    this.startFailure = null;
+    this.garbage = null;
+    this.reset();
+    this.stream = new ToolStream(this.file, this.args, {
+      env: this.options.env,
+      ...(this.options.separator ? { separator: this.options.separator } : {}),
+      firstRecordTimeoutMs: this.options.firstRecordTimeoutMs,
+      onRecord: (record, atS) => this.take(record, atS),
+    });
+    const started = await this.stream.start();
+    if (!started.ok) this.startFailure = started.reason;
   }
 }

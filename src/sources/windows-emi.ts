@@ -1,6 +1,4 @@
-import { monotonicS } from '../units.js';
-import { Lease, type LeaseHolder } from './lease.js';
-import { ToolStream } from './stream.js';
+import { SharedToolStream } from './stream.js';
 import { firstLine, runTool } from './tool.js';
 import type { GaugeSource, Probe, ReadResult, Scope, SourceContext, SourceInfo } from './types.js';
 
@@ -116,62 +114,23 @@ const PERMISSION_FIX = 'add the user to the "Performance Monitor Users" group (n
 /** No single RAPL channel draws 10 kW: a bigger figure is garbage. */
 const MAX_MW = 1e7;
 
-interface Latest {
-  valueW: number;
-  atS: number;
-}
-
 /** One streaming typeperf shared by every Energy Meter source; it stops when the last of them closes. */
-class TypeperfStream {
-  private stream: ToolStream | null = null;
-  private readonly lease = new Lease(
-    () => this.launch(),
-    () => this.stream?.close(),
-  );
-  private startFailure: string | null = null;
-  private garbage: string | null = null;
+class TypeperfStream extends SharedToolStream<string> {
   private columns: Array<TypeperfColumn | null> | null = null;
-  private readonly latest = new Map<string, Latest>();
 
-  constructor(
-    private readonly env: NodeJS.ProcessEnv,
-    private readonly firstRecordTimeoutMs: number,
-    private readonly staleAfterS: number,
-  ) {}
-
-  /** Start and close for one source: the stream runs while any source holds it. */
-  holder(): LeaseHolder {
-    return this.lease.holder();
+  constructor(env: NodeJS.ProcessEnv, firstRecordTimeoutMs: number, staleAfterS: number) {
+    super('typeperf', [EMI_POWER_COUNTER, '-si', '1'], { label: 'typeperf', recordName: 'line', env, firstRecordTimeoutMs, staleAfterS });
   }
 
   read(channel: string): ReadResult<number> {
-    if (!this.stream) return { ok: false, reason: 'typeperf stream not started' };
-    if (this.startFailure) return { ok: false, reason: this.startFailure };
-    if (!this.stream.alive) return { ok: false, reason: this.stream.endReason ?? 'typeperf stopped' };
-    const last = this.latest.get(channel);
-    const note = this.garbage ? `; last line unreadable: ${this.garbage}` : '';
-    if (!last) return { ok: false, reason: `no typeperf value for ${channel} yet${note}` };
-    // typeperf that stalls keeps running but prints nothing: an old value is refused, never reused.
-    const ageS = monotonicS() - last.atS;
-    if (ageS > this.staleAfterS) return { ok: false, reason: `stale: last typeperf value for ${channel} ${ageS.toFixed(1)} s ago${note}` };
-    return { ok: true, value: last.valueW, atS: last.atS };
+    return this.readLatest(channel, `no typeperf value for ${channel} yet`, (age) => `stale: last typeperf value for ${channel} ${age} s ago`);
   }
 
-  private async launch(): Promise<void> {
-    this.latest.clear();
+  protected reset(): void {
     this.columns = null;
-    this.startFailure = null;
-    this.garbage = null;
-    this.stream = new ToolStream('typeperf', [EMI_POWER_COUNTER, '-si', '1'], {
-      env: this.env,
-      firstRecordTimeoutMs: this.firstRecordTimeoutMs,
-      onRecord: (line, atS) => this.take(line, atS),
-    });
-    const started = await this.stream.start();
-    if (!started.ok) this.startFailure = started.reason;
   }
 
-  private take(line: string, atS: number): void {
+  protected take(line: string, atS: number): void {
     const header = parseTypeperfHeader(line);
     if (header) {
       this.columns = header;
@@ -187,7 +146,7 @@ class TypeperfStream {
       const mw = row[i];
       // A blank cell (no data for this sample) leaves the last value to age, rather than becoming 0.
       if (!column || column.counter !== 'power' || mw === null || mw === undefined || mw > MAX_MW) return;
-      this.latest.set(column.channel, { valueW: mw / 1000, atS });
+      this.latest.set(column.channel, { value: mw / 1000, atS });
     });
   }
 }
