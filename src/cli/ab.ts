@@ -4,7 +4,7 @@ import { CHECK_SERIES, type CheckEntry, checkGroups, countVerdicts, gateExitCode
 import { gateMarkdown, mdText } from '../compare/markdown.js';
 import { UsageError } from '../errors.js';
 import { measureCommand } from '../runner/command.js';
-import { machineName, newRunId, Session } from '../runner/session.js';
+import { Session } from '../runner/session.js';
 import type { RunResult, Window } from '../runner/types.js';
 import { assertFree } from '../results/atomic.js';
 import { runPaths } from '../results/paths.js';
@@ -66,21 +66,13 @@ export async function abAction(args: string[], flags: AbFlags, io: Io, env: Node
   const schedule = abbaSchedule(flags.repeat, seed);
   const argvOf: Record<Arm, string[]> = { A: a, B: b };
   const session = await Session.open(options);
-  const run: RunResult = {
-    runId: newRunId(),
-    machine: machineName(flags.label),
-    startedAt: new Date().toISOString(),
-    windows: [],
-    probes: session.probes,
-    rule: session.meter.rule,
-    settings: {
+  const run = session.newRun(flags.label, {
       ab: { a, b, aa, repeat: flags.repeat, warmup: flags.warmup, seed, schedule: schedule.join(''), labels: { A: armBenchmark('A', a), B: armBenchmark('B', b) } },
       intervalMs: flags.interval,
       sysfs: flags.sysfs,
       procfs: flags.procfs,
       estimate: options.estimate,
-    },
-  };
+    },);
   io.err(
     `wattbench: ab ${aa ? 'A/A calibration of ' : ''}A=${JSON.stringify(a.join(' '))}${aa ? '' : ` vs B=${JSON.stringify(b.join(' '))}`}: ` +
       `${flags.repeat} repetitions each in ABBA blocks (seed ${seed}), ${flags.warmup} warm-up run${flags.warmup === 1 ? '' : 's'} each; energy: ${run.rule.description}\n`,

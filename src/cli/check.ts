@@ -1,9 +1,8 @@
 import { appendFile } from 'node:fs/promises';
-import { type Calibration, thresholdFromCalibration } from '../compare/ab.js';
-import { CHECK_SERIES, type CheckEntry, type CheckResult, checkResults, type Metric, METRICS, type NotCompared, seriesFor } from '../compare/check.js';
-import { checkMarkdown, exclusionLines, gateOutcome, notComparedLines } from '../compare/markdown.js';
+import { thresholdFromCalibration } from '../compare/ab.js';
+import { CHECK_SERIES, type CheckResult, checkResults, type Metric, METRICS, seriesFor } from '../compare/check.js';
+import { checkMarkdown, exclusionLines, gateOutcome, type GateReport, notComparedLines } from '../compare/markdown.js';
 import { UsageError } from '../errors.js';
-import type { Exclusion } from '../results/read.js';
 import { readResults } from '../results/read.js';
 import { termText } from './compare.js';
 import { num, table } from './format.js';
@@ -56,16 +55,8 @@ export function gateOptions(flags: GateFlags, thresholdPct?: number): Parameters
   };
 }
 
-/** What the plain-text gate report shows. */
-export interface GateText {
-  heading: string;
-  entries: readonly CheckEntry[];
-  notCompared: readonly NotCompared[];
-  notes: readonly string[];
-  excludedRows: readonly Exclusion[];
-  exitCode: number;
-  calibrations?: readonly Calibration[];
-}
+/** What the plain-text gate report shows: the Markdown report's content under a one-line heading. */
+export type GateText = Omit<GateReport, 'title' | 'context'> & { heading: string };
 
 function pValueText(p: number | null): string {
   return p === null ? '-' : p < 0.0001 ? '<0.0001' : num(p, 2);

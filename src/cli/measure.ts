@@ -1,6 +1,6 @@
 import { measureCommand } from '../runner/command.js';
-import { machineName, newRunId, Session } from '../runner/session.js';
-import type { RunResult, Window } from '../runner/types.js';
+import { Session } from '../runner/session.js';
+import type { Window } from '../runner/types.js';
 import { assertFree } from '../results/atomic.js';
 import { runPaths } from '../results/paths.js';
 import { summarize } from '../stats/descriptive.js';
@@ -28,16 +28,7 @@ export async function measureAction(argv: string[], flags: MeasureFlags, io: Io)
   // Refuse a taken --out before measuring, so nothing measured is lost to a name clash.
   if (flags.out) await assertFree(Object.values(runPaths('check', flags.out)));
   const session = await Session.open(options);
-  const startedAt = new Date().toISOString();
-  const run: RunResult = {
-    runId: newRunId(),
-    machine: machineName(flags.label),
-    startedAt,
-    windows: [],
-    probes: session.probes,
-    rule: session.meter.rule,
-    settings: { command: argv, repeat: flags.repeat, intervalMs: flags.interval, sysfs: flags.sysfs, procfs: flags.procfs, estimate: options.estimate },
-  };
+  const run = session.newRun(flags.label, { command: argv, repeat: flags.repeat, intervalMs: flags.interval, sysfs: flags.sysfs, procfs: flags.procfs, estimate: options.estimate },);
   io.err(`wattbench: measuring ${JSON.stringify(argv.join(' '))} x${flags.repeat}; energy: ${run.rule.description}\n`);
   const interrupt = installInterrupt(io);
   try {

@@ -3,9 +3,9 @@ import cliProgress from 'cli-progress';
 import { defaultKernels, findKernel, kernels as allKernels } from '../../benchmarks/index.js';
 import type { Kernel } from '../../benchmarks/kernel.js';
 import { UsageError } from '../errors.js';
-import { machineName, newRunId, Session } from '../runner/session.js';
+import { Session } from '../runner/session.js';
 import { runSuite, type IdleBaseline } from '../runner/suite.js';
-import type { RunResult, Window } from '../runner/types.js';
+import type { Window } from '../runner/types.js';
 import { assertFree } from '../results/atomic.js';
 import { runPaths } from '../results/paths.js';
 import { derived } from '../results/schema.js';
@@ -80,14 +80,7 @@ export async function runAction(flags: RunFlags, io: Io): Promise<number> {
     io.err(`wattbench: --duration ${durationS} s raised to ${minWindowS} s (10 sampler intervals and one period of the slowest source)\n`);
     durationS = minWindowS;
   }
-  const run: RunResult = {
-    runId: newRunId(),
-    machine: machineName(flags.label),
-    startedAt: new Date().toISOString(),
-    windows: [],
-    probes: session.probes,
-    rule: session.meter.rule,
-    settings: {
+  const run = session.newRun(flags.label, {
       kernels: kernels.map((k) => k.id),
       threads,
       repetitions,
@@ -99,8 +92,7 @@ export async function runAction(flags: RunFlags, io: Io): Promise<number> {
       intervalMs: flags.interval,
       workPerJoule: 'gross energy (energy_j); net_energy_j is energy above the idle baseline',
       estimate: options.estimate,
-    },
-  };
+    },);
   const total = kernels.length * threads.length * repetitions;
   const etaS = Math.round(kernels.length * (threads.length * repetitions * (durationS + 0.03) + warmupS + 0.2) + 2 * idleS + 2);
   io.err(`wattbench: ${kernels.length} kernels x threads ${threads.join(',')} x ${repetitions} repetitions of ${durationS} s, about ${etaS} s; energy: ${run.rule.description}\n`);

@@ -8,7 +8,7 @@
 import { type Interval, summarize } from '../stats/descriptive.js';
 import type { Exclusion, GroupSamples, Quality } from '../results/read.js';
 import type { LoadedResults, RowWarning } from './load.js';
-import { MAX_TIMELINE_POINTS, type Sidecar, type SidecarProbe, type TypicalWindow } from './sidecar.js';
+import type { Sidecar, SidecarProbe, TypicalWindow } from './sidecar.js';
 
 export { MAX_TIMELINE_POINTS, thinSeries } from './sidecar.js';
 

@@ -1,6 +1,6 @@
 import { measureCommand } from './command.js';
 import { measureFunction } from './function.js';
-import { machineName, newRunId, Session, type SessionOptions } from './session.js';
+import { Session, type SessionOptions } from './session.js';
 import type { RunResult } from './types.js';
 
 /** Options of the one-call library API. */
@@ -16,15 +16,7 @@ export interface MeasureOptions extends SessionOptions {
 /** Measures a command (argv array, no shell) or an async function from code and returns the run with its windows. */
 export async function measure(target: string[] | (() => unknown), options: MeasureOptions = {}): Promise<RunResult> {
   const session = await Session.open(options);
-  const run: RunResult = {
-    runId: newRunId(),
-    machine: machineName(options.label),
-    startedAt: new Date().toISOString(),
-    windows: [],
-    probes: session.probes,
-    rule: session.meter.rule,
-    settings: { repeat: options.repeat ?? 1, intervalMs: options.intervalMs ?? 100 },
-  };
+  const run = session.newRun(options.label, { repeat: options.repeat ?? 1, intervalMs: options.intervalMs ?? 100 },);
   try {
     const onWindow = (w: RunResult['windows'][number]): void => void run.windows.push(w);
     if (Array.isArray(target)) await measureCommand(session, target, { repeat: options.repeat ?? 1, onWindow });

@@ -7,6 +7,7 @@ import { WindowMeter, type Measurement } from '../sampler/window.js';
 import { discoverSources, isMeasuredEnergy, sourceContext, type DiscoverOptions } from '../sources/discover.js';
 import type { Probe, Source, SourceContext } from '../sources/types.js';
 import { monotonicS } from '../units.js';
+import type { RunResult } from './types.js';
 
 /** A measuring session: sources probed once, one sampler running, windows opened and closed around work. */
 
@@ -92,6 +93,19 @@ export class Session {
     });
     const measurement = await this.meter.close(open, endS);
     return { measurement, result };
+  }
+
+  /** Starts the record of a run in this session: a fresh id, the machine name, its probes and total rule, no windows yet. */
+  newRun(label: string | undefined, settings: Record<string, unknown>): RunResult {
+    return {
+      runId: newRunId(),
+      machine: machineName(label),
+      startedAt: new Date().toISOString(),
+      windows: [],
+      probes: this.probes,
+      rule: this.meter.rule,
+      settings,
+    };
   }
 
   /** Stops sampling and releases every source. */
