@@ -1,6 +1,6 @@
 /**
- * Streaming reader of results CSV files (DESIGN.md §5). Every file is treated as hostile: rows are read one at a
- * time with csv-parse's streaming API, validated cell by cell, and folded into per-group numeric series at once, so
+ * Streaming reader of results CSV files (DESIGN.md §5). Every file is treated as hostile: rows are read in chunks
+ * by `csv-records.ts` (a fast splitter backed by csv-parse), validated cell by cell, and folded into per-group numeric series at once, so
  * memory grows with the number of groups and repetitions, never with row objects. Anything unusable (a missing or
  * empty file, missing columns, another schema_version, a cell of the wrong type, a CSV syntax error) is a UsageError
  * whose one-line message starts with `file:line:`; rows that are well formed but not usable (invalid windows, rows
@@ -8,7 +8,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { parse } from 'csv-parse';
+import { csvRecords, CsvSyntaxError } from './csv-records.js';
 import { UsageError } from '../errors.js';
 import { COLUMNS, SCHEMA_VERSION, type Row } from './schema.js';
 
@@ -292,103 +292,123 @@ class FileExclusions {
 interface Columns {
   index: Map<string, number>;
   width: number;
+  /** Index of each column a row is read from, or -1 when the header lacks it: looked up once per header, not per cell. */
+  at: Record<string, number>;
 }
+
+/** Columns that `parseRow` reads. */
+const READ_COLUMNS = [
+  'schema_version', 'run_id', 'machine', 'benchmark', 'kind', 'threads', 'work_unit', 'version', 'checksum', 'quality', 'source', 'valid',
+  'duration_s', 'work', 'throughput_per_s', 'energy_j', 'power_w', 'work_per_j', 'warnings', 'repetition', 'idle_power_w', 'net_energy_j',
+  'cpu_util_pct',
+] as const;
 
 function columnsOf(header: string[]): Columns {
   const index = new Map<string, number>();
   header.forEach((name, i) => {
     if (!index.has(name)) index.set(name, i);
   });
-  return { index, width: header.length };
+  const at: Record<string, number> = {};
+  for (const name of READ_COLUMNS) at[name] = index.get(name) ?? -1;
+  return { index, width: header.length, at };
 }
+
+function fail(where: Where, message: string): never {
+  throw new UsageError(`${where.file}:${where.line}: ${message}`);
+}
+
+function cellOf(record: string[], columns: Columns, name: string): string {
+  const i = columns.at[name] ?? -1;
+  return i === -1 ? '' : (record[i] ?? '');
+}
+
+/** A cell without surrounding white space; calls trim only when an end could be space, since nearly no cell has any. */
+function trimmedCell(record: string[], columns: Columns, name: string): string {
+  const value = cellOf(record, columns, name);
+  if (value.length === 0) return value;
+  const first = value.charCodeAt(0);
+  const last = value.charCodeAt(value.length - 1);
+  return first <= 32 || first > 126 || last <= 32 || last > 126 ? value.trim() : value;
+}
+
+function textCell(record: string[], columns: Columns, name: string, where: Where): string {
+  const value = cellOf(record, columns, name);
+  if (value.trim() === '') fail(where, `${name} is empty`);
+  return value;
+}
+
+function optionalTextCell(record: string[], columns: Columns, name: string): string | null {
+  const value = cellOf(record, columns, name);
+  return value === '' ? null : value;
+}
+
+function numberCell(record: string[], columns: Columns, name: string, where: Where, required: boolean, min: number | null): number | null {
+  const value = trimmedCell(record, columns, name);
+  if (value === '') {
+    if (required) fail(where, `${name} is empty; expected a number`);
+    return null;
+  }
+  if (!DECIMAL.test(value)) fail(where, `${name} is not a number: ${quoteCell(value)}`);
+  const n = Number(value);
+  if (!Number.isFinite(n) || Math.abs(n) > MAX_MAGNITUDE) fail(where, `${name} is out of range: ${quoteCell(value)}`);
+  if (min !== null && n < min) fail(where, `${name} must be >= ${min}, got ${quoteCell(value)}`);
+  return n;
+}
+
+function integerCell(record: string[], columns: Columns, name: string, where: Where, required: boolean): number | null {
+  const value = trimmedCell(record, columns, name);
+  if (value === '') {
+    if (required) fail(where, `${name} is empty; expected a whole number`);
+    return null;
+  }
+  if (!INTEGER.test(value) || Number(value) < 1 || Number(value) > Number.MAX_SAFE_INTEGER) fail(where, `${name} must be a whole number >= 1, got ${quoteCell(value)}`);
+  return Number(value);
+}
+
+function oneOfCell<T extends string>(record: string[], columns: Columns, name: string, where: Where, allowed: readonly T[]): T {
+  const value = cellOf(record, columns, name);
+  if (!(allowed as readonly string[]).includes(value)) fail(where, `${name} must be one of ${allowed.join(', ')}, got ${quoteCell(value)}`);
+  return value as T;
+}
+
+const VALID_WORDS = ['true', 'false'] as const;
 
 /** Validates and types the cells of one data row; throws a UsageError naming file and line on any bad cell. */
 function parseRow(record: string[], columns: Columns, where: Where): ResultRow {
-  const fail = (message: string): never => {
-    throw new UsageError(`${where.file}:${where.line}: ${message}`);
-  };
-  const cell = (name: string): string => {
-    const i = columns.index.get(name);
-    return i === undefined ? '' : (record[i] ?? '');
-  };
-  const text = (name: string): string => {
-    const value = cell(name);
-    if (value.trim() === '') fail(`${name} is empty`);
-    return value;
-  };
-  const optionalText = (name: string): string | null => {
-    const value = cell(name);
-    return value === '' ? null : value;
-  };
-  const number = (name: string, required: boolean, min: number | null): number | null => {
-    const value = cell(name).trim();
-    if (value === '') {
-      if (required) fail(`${name} is empty; expected a number`);
-      return null;
-    }
-    if (!DECIMAL.test(value)) fail(`${name} is not a number: ${quoteCell(value)}`);
-    const n = Number(value);
-    if (!Number.isFinite(n) || Math.abs(n) > MAX_MAGNITUDE) fail(`${name} is out of range: ${quoteCell(value)}`);
-    if (min !== null && n < min) fail(`${name} must be >= ${min}, got ${quoteCell(value)}`);
-    return n;
-  };
-  const integer = (name: string, required: boolean): number | null => {
-    const value = cell(name).trim();
-    if (value === '') {
-      if (required) fail(`${name} is empty; expected a whole number`);
-      return null;
-    }
-    if (!INTEGER.test(value) || Number(value) < 1 || Number(value) > Number.MAX_SAFE_INTEGER) fail(`${name} must be a whole number >= 1, got ${quoteCell(value)}`);
-    return Number(value);
-  };
-  const oneOf = <T extends string>(name: string, allowed: readonly T[]): T => {
-    const value = cell(name);
-    if (!(allowed as readonly string[]).includes(value)) fail(`${name} must be one of ${allowed.join(', ')}, got ${quoteCell(value)}`);
-    return value as T;
-  };
-
-  const version = cell('schema_version').trim();
+  const version = trimmedCell(record, columns, 'schema_version');
   if (version !== String(SCHEMA_VERSION)) {
     fail(
+      where,
       version === ''
         ? 'schema_version is empty'
         : `schema_version ${quoteCell(version)} is not supported: this wattbench reads schema_version ${SCHEMA_VERSION} (use the wattbench that wrote the file, or re-run the benchmarks)`,
     );
   }
-  text('run_id');
+  textCell(record, columns, 'run_id', where);
   const row: ResultRow = {
-    machine: text('machine'),
-    benchmark: text('benchmark'),
-    kind: oneOf('kind', KINDS),
-    threads: integer('threads', false),
-    workUnit: text('work_unit'),
-    version: optionalText('version'),
-    checksum: optionalText('checksum'),
-    quality: oneOf('quality', QUALITIES),
-    source: cell('source'),
-    valid: oneOf('valid', ['true', 'false'] as const) === 'true',
-    durationS: number('duration_s', true, 0) as number,
-    work: number('work', true, 0) as number,
-    throughputPerS: number('throughput_per_s', false, 0),
-    energyJ: number('energy_j', false, 0),
-    powerW: number('power_w', false, 0),
-    workPerJ: number('work_per_j', false, 0),
-    warnings: optionalText('warnings'),
+    machine: textCell(record, columns, 'machine', where),
+    benchmark: textCell(record, columns, 'benchmark', where),
+    kind: oneOfCell(record, columns, 'kind', where, KINDS),
+    threads: integerCell(record, columns, 'threads', where, false),
+    workUnit: textCell(record, columns, 'work_unit', where),
+    version: optionalTextCell(record, columns, 'version'),
+    checksum: optionalTextCell(record, columns, 'checksum'),
+    quality: oneOfCell(record, columns, 'quality', where, QUALITIES),
+    source: cellOf(record, columns, 'source'),
+    valid: oneOfCell(record, columns, 'valid', where, VALID_WORDS) === 'true',
+    durationS: numberCell(record, columns, 'duration_s', where, true, 0) as number,
+    work: numberCell(record, columns, 'work', where, true, 0) as number,
+    throughputPerS: numberCell(record, columns, 'throughput_per_s', where, false, 0),
+    energyJ: numberCell(record, columns, 'energy_j', where, false, 0),
+    powerW: numberCell(record, columns, 'power_w', where, false, 0),
+    workPerJ: numberCell(record, columns, 'work_per_j', where, false, 0),
+    warnings: optionalTextCell(record, columns, 'warnings'),
   };
-  integer('repetition', true);
-  number('idle_power_w', false, 0);
-  number('net_energy_j', false, null);
-  number('cpu_util_pct', false, 0);
+  integerCell(record, columns, 'repetition', where, true);
+  numberCell(record, columns, 'idle_power_w', where, false, 0);
+  numberCell(record, columns, 'net_energy_j', where, false, null);
+  numberCell(record, columns, 'cpu_util_pct', where, false, 0);
   return row;
-}
-
-/** The 1-based line where a record starts: csv-parse reports the line where it ends, and quoted cells may span lines. */
-function startLine(record: string[], endLine: number): number {
-  let breaks = 0;
-  for (const value of record) {
-    for (let i = value.indexOf('\n'); i !== -1; i = value.indexOf('\n', i + 1)) breaks++;
-  }
-  return endLine - breaks;
 }
 
 function csvErrorMessage(err: { code?: unknown; message?: unknown }): string {
@@ -433,58 +453,53 @@ export async function readResultFile(file: string, accumulator: GroupAccumulator
   await assertReadableFile(file);
   const summary: FileSummary = { file, rows: 0, used: 0, machines: [], excluded: [] };
   const exclusions = new FileExclusions(file);
-  const parser = createReadStream(file, { highWaterMark: 1 << 16 }).pipe(
-    parse({ bom: true, skip_empty_lines: true, relax_column_count: true, info: true, max_record_size: MAX_RECORD_BYTES }),
-  );
+  const stream = createReadStream(file, { highWaterMark: 1 << 20 });
   let columns: Columns | null = null;
   let pendingMissing: string[] = [];
   let header: string[] = [];
   try {
-    for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-      const record = item.record;
-      const line = startLine(record, item.info.lines);
-      if (columns === null) {
-        header = record.map((name) => name.trim());
-        columns = columnsOf(header);
-        pendingMissing = REQUIRED_COLUMNS.filter((name) => !columns?.index.has(name));
-        continue;
+    for await (const batch of csvRecords(stream, { maxRecordChars: MAX_RECORD_BYTES })) {
+      for (const { cells: record, line } of batch) {
+        if (columns === null) {
+          header = record.map((name) => name.trim());
+          columns = columnsOf(header);
+          pendingMissing = REQUIRED_COLUMNS.filter((name) => !columns?.index.has(name));
+          continue;
+        }
+        const versionIndex = columns.index.get('schema_version');
+        if (versionIndex !== undefined && record[versionIndex]?.trim() === 'schema_version') {
+          // A header repeated inside the file: files were concatenated (`cat a.csv b.csv`); it may reorder the columns.
+          header = record.map((name) => name.trim());
+          columns = columnsOf(header);
+          pendingMissing = REQUIRED_COLUMNS.filter((name) => !columns?.index.has(name));
+          continue;
+        }
+        const where: Where = { file, line };
+        if (pendingMissing.length > 0) {
+          // Another schema_version says more than a list of missing columns, so it is reported first.
+          const version = versionIndex === undefined ? '' : (record[versionIndex] ?? '').trim();
+          if (version !== '' && version !== String(SCHEMA_VERSION)) parseRow(record, columns, where);
+          throw new UsageError(missingColumnsMessage(file, header, pendingMissing));
+        }
+        if (record.length !== columns.width) {
+          throw new UsageError(`${file}:${line}: ${record.length} cell${record.length === 1 ? '' : 's'} where the header has ${columns.width} (truncated or corrupted row)`);
+        }
+        const row = parseRow(record, columns, where);
+        summary.rows++;
+        if (summary.machines.length < MAX_NAMES && !summary.machines.includes(row.machine)) summary.machines.push(row.machine);
+        if (options.quality !== undefined && row.quality !== options.quality) {
+          exclusions.add(`${row.quality} energy (only ${options.quality} kept)`, line, null);
+          continue;
+        }
+        accumulator.add(row, where);
+        if (row.valid) summary.used++;
+        else exclusions.add('invalid window (valid=false)', line, row.warnings === null ? null : row.warnings.slice(0, 200));
       }
-      const versionIndex = columns.index.get('schema_version');
-      if (versionIndex !== undefined && record[versionIndex]?.trim() === 'schema_version') {
-        // A header repeated inside the file: files were concatenated (`cat a.csv b.csv`); it may reorder the columns.
-        header = record.map((name) => name.trim());
-        columns = columnsOf(header);
-        pendingMissing = REQUIRED_COLUMNS.filter((name) => !columns?.index.has(name));
-        continue;
-      }
-      const where: Where = { file, line };
-      if (pendingMissing.length > 0) {
-        // Another schema_version says more than a list of missing columns, so it is reported first.
-        const version = versionIndex === undefined ? '' : (record[versionIndex] ?? '').trim();
-        if (version !== '' && version !== String(SCHEMA_VERSION)) parseRow(record, columns, where);
-        throw new UsageError(missingColumnsMessage(file, header, pendingMissing));
-      }
-      if (record.length !== columns.width) {
-        throw new UsageError(`${file}:${line}: ${record.length} cell${record.length === 1 ? '' : 's'} where the header has ${columns.width} (truncated or corrupted row)`);
-      }
-      const row = parseRow(record, columns, where);
-      summary.rows++;
-      if (summary.machines.length < MAX_NAMES && !summary.machines.includes(row.machine)) summary.machines.push(row.machine);
-      if (options.quality !== undefined && row.quality !== options.quality) {
-        exclusions.add(`${row.quality} energy (only ${options.quality} kept)`, line, null);
-        continue;
-      }
-      accumulator.add(row, where);
-      if (row.valid) summary.used++;
-      else exclusions.add('invalid window (valid=false)', line, row.warnings === null ? null : row.warnings.slice(0, 200));
     }
   } catch (err) {
-    parser.destroy();
+    stream.destroy();
     if (err instanceof UsageError) throw err;
-    const csv = err as { code?: unknown; lines?: unknown; message?: unknown };
-    if ((typeof csv.code === 'string' && csv.code.startsWith('CSV_')) || typeof csv.lines === 'number') {
-      throw new UsageError(`${file}:${csv.lines ?? 1}: ${csvErrorMessage(csv)}`);
-    }
+    if (err instanceof CsvSyntaxError) throw new UsageError(`${file}:${err.line}: ${csvErrorMessage(err)}`);
     const code = (err as NodeJS.ErrnoException).code;
     throw new UsageError(`${file}: cannot read: ${code ?? String(err)}`);
   }
