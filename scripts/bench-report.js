@@ -3,7 +3,7 @@
 // Generates N result rows (default 100,000) spread over 4 machines, 10 kernels and 4 thread counts, each machine's
 // CSV with a JSON sidecar holding every window's per-source energy and power timeline (20 samples per source, as a
 // 2 s window sampled every 100 ms gives), then times load + aggregate + charts + write of the HTML report.
-// Usage: npm run build && node scripts/bench-report.js [--rows 100000] [--no-sidecar] [--keep]
+// Usage: npm run build && node scripts/bench-report.js [--rows 100000] [--no-sidecar] [--indented] [--keep]
 // Prints one line per measurement; exits 1 when the report takes 5 s or more (the target of the issue).
 
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -37,9 +37,10 @@ const r9 = (x) => Number(x.toPrecision(9));
 
 /**
  * Writes `rows` result rows as one CSV per machine (with a JSON sidecar unless `sidecar` is false) into `dir` and
- * returns the CSV paths. `schema` is the compiled `src/results/schema.js` module (its COLUMNS and SCHEMA_VERSION).
+ * returns the CSV paths. `schema` is the compiled `src/results/schema.js` module (its COLUMNS and SCHEMA_VERSION),
+ * `sidecarText` the compiled `src/results/sidecar-text.js` function that lays a sidecar out.
  */
-export function generateResults(dir, { rows = 100_000, sidecar = true, seed = 7, schema }) {
+export function generateResults(dir, { rows = 100_000, sidecar = true, seed = 7, schema, sidecarText, indented = false }) {
   const { COLUMNS, SCHEMA_VERSION } = schema;
   const rand = mulberry32(seed);
   const noise = (cv) => 1 + cv * (rand() + rand() + rand() - 1.5) * 2;
@@ -130,8 +131,8 @@ export function generateResults(dir, { rows = 100_000, sidecar = true, seed = 7,
         settings: { kernels: KERNELS.map((k) => k[0]), threads: THREADS, durationS: 2, intervalMs: 100 },
         windows,
       };
-      // Indented like the sidecars wattbench writes, so the reader parses a file of the real size.
-      writeFileSync(join(dir, `${m.name}.json`), `${JSON.stringify(doc, null, 2)}\n`);
+      // Laid out as wattbench writes sidecars (or indented throughout, as wattbench 0.1.0 wrote them, with --indented).
+      writeFileSync(join(dir, `${m.name}.json`), indented ? `${JSON.stringify(doc, null, 2)}\n` : sidecarText(doc));
     }
     files.push(csv);
   }
@@ -139,16 +140,19 @@ export function generateResults(dir, { rows = 100_000, sidecar = true, seed = 7,
 }
 
 async function main() {
-  const { values } = parseArgs({ options: { rows: { type: 'string', default: '100000' }, 'no-sidecar': { type: 'boolean', default: false }, keep: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({
+    options: { rows: { type: 'string', default: '100000' }, 'no-sidecar': { type: 'boolean', default: false }, indented: { type: 'boolean', default: false }, keep: { type: 'boolean', default: false } },
+  });
   const rows = Number(values.rows);
   if (!Number.isInteger(rows) || rows < 1) throw new Error('--rows must be a whole number >= 1');
   const dist = new URL('../dist/src/', import.meta.url);
   const schema = await import(new URL('results/schema.js', dist).href);
   const { writeReport } = await import(new URL('report/index.js', dist).href);
+  const { sidecarText } = await import(new URL('results/sidecar-text.js', dist).href);
   const dir = mkdtempSync(join(tmpdir(), 'wb-bench-report-'));
   try {
     const sidecar = !values['no-sidecar'];
-    const files = generateResults(dir, { rows, sidecar, schema });
+    const files = generateResults(dir, { rows, sidecar, schema, sidecarText, indented: values.indented });
     const inputBytes = files.reduce((n, f) => n + statSync(f).size + (sidecar ? statSync(f.replace(/\.csv$/, '.json')).size : 0), 0);
     const out = join(dir, 'report.html');
     const t0 = performance.now();
@@ -157,7 +161,7 @@ async function main() {
     const seconds = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(cpu0);
     const drawn = written.report.charts.filter((c) => c.svg !== null).length;
-    console.log(`rows: ${rows} in ${files.length} files (${(inputBytes / 1048576).toFixed(1)} MiB${sidecar ? ' with sidecars' : ', no sidecars'})`);
+    console.log(`rows: ${rows} in ${files.length} files (${(inputBytes / 1048576).toFixed(1)} MiB${sidecar ? ` with ${values.indented ? 'indented ' : ''}sidecars` : ', no sidecars'})`);
     console.log(`report: ${seconds.toFixed(2)} s wall (${((cpu.user + cpu.system) / 1e6).toFixed(2)} s CPU, all threads; load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} CPUs), ${written.htmlBytes} bytes HTML (${(written.htmlBytes / 1024).toFixed(0)} KiB), ${drawn}/${written.report.charts.length} charts, ${statSync(join(dir, 'report.md')).size} bytes Markdown`);
     console.log(`peak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
     if (values.keep) console.log(`kept: ${dir}`);

@@ -3,6 +3,7 @@
  * Markdown summary out. Load → aggregate → Vega-Lite specs → SVG → page.
  */
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { mkdir, rename, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { UsageError } from '../errors.js';
@@ -11,7 +12,9 @@ import { reportCharts } from './charts.js';
 import { type RenderedChart, renderHtml } from './html.js';
 import { loadResults } from './load.js';
 import { renderMarkdown } from './markdown.js';
-import { renderSvg } from './render-svg.js';
+import { RenderPool } from './render-pool.js';
+import type { RenderedSvg } from './render-svg.js';
+import type { TopLevelSpec } from 'vega-lite';
 
 export { aggregate, NOISY_CV, MAX_TIMELINE_PANELS, MAX_TIMELINE_POINTS, type ReportModel } from './aggregate.js';
 export { reportCharts, type ChartSpec } from './charts.js';
@@ -19,6 +22,10 @@ export { escapeHtml, renderHtml, type RenderedChart } from './html.js';
 export { loadResults, type LoadedResults } from './load.js';
 export { escapeMarkdown, renderMarkdown } from './markdown.js';
 export { renderSvg } from './render-svg.js';
+export { RenderPool } from './render-pool.js';
+
+/** Charts drawn from the CSV rows alone, which can be drawn before the sidecars are read. */
+const ROW_CHARTS = new Set(['work-per-joule-measured', 'work-per-joule-estimated', 'scaling']);
 
 /** Options of `buildReport`. */
 export interface BuildReportOptions {
@@ -27,6 +34,8 @@ export interface BuildReportOptions {
   htmlName?: string;
   /** Clock for the page's timestamp (tests pin it). */
   now?: Date;
+  /** Threads that draw charts (0: this thread); default: two fewer than the cores (the CSV and a sidecar reader take two), at most MAX_RENDER_THREADS. */
+  renderThreads?: number;
 }
 
 /** A built report, in memory. */
@@ -39,33 +48,64 @@ export interface BuiltReport {
   chartWarnings: string[];
 }
 
-/** Reads the files and builds the page and the Markdown; throws a UsageError for an unusable input. */
+/** Chart threads a report uses at most: five charts, and the sidecars being read take cores too. */
+export const MAX_RENDER_THREADS = 3;
+
+/**
+ * Reads the files and builds the page and the Markdown; throws a UsageError for an unusable input. Charts are drawn
+ * on worker threads; those drawn from the CSV rows alone start as soon as the rows are read, while the sidecars are
+ * still being read, and are kept when the sidecars leave their specification unchanged (they are drawn again if not).
+ */
 export async function buildReport(csvPaths: readonly string[], options: BuildReportOptions = {}): Promise<BuiltReport> {
-  const loaded = await loadResults(csvPaths);
-  const model = aggregate(loaded, { ...(options.title !== undefined ? { title: options.title } : {}), ...(options.now ? { now: options.now } : {}) });
-  const charts: RenderedChart[] = [];
-  const chartWarnings: string[] = [];
-  for (const chart of reportCharts(model)) {
-    if (chart.spec === null) {
-      charts.push({ chart, svg: null, missing: chart.missing });
-      continue;
+  const pool = new RenderPool(options.renderThreads ?? Math.min(MAX_RENDER_THREADS, Math.max(0, availableParallelism() - 2)));
+  const drawn = new Map<string, Promise<RenderedSvg>>();
+  const draw = (spec: TopLevelSpec): Promise<RenderedSvg> => {
+    const key = JSON.stringify(spec);
+    let svg = drawn.get(key);
+    if (!svg) {
+      svg = pool.render(spec);
+      // Drawn ahead and perhaps never asked for again: a failure is reported when (if) it is asked for.
+      svg.catch(() => undefined);
+      drawn.set(key, svg);
     }
-    try {
-      const { svg, warnings } = await renderSvg(chart.spec);
-      chartWarnings.push(...warnings.map((w) => `${chart.id}: ${w}`));
-      charts.push({ chart, svg, missing: null });
-    } catch (err) {
-      // One chart that cannot be drawn must not cost the person the rest of the report; the page says why.
-      charts.push({ chart, svg: null, missing: `could not be drawn (${err instanceof Error ? err.message : String(err)})` });
-    }
-  }
-  return {
-    model,
-    charts,
-    html: renderHtml(model, charts),
-    markdown: renderMarkdown(model, { htmlName: options.htmlName ?? 'report.html' }),
-    chartWarnings,
+    return svg;
   };
+  try {
+    const loaded = await loadResults(csvPaths, {
+      onRowsRead: (rows) => {
+        for (const chart of reportCharts(aggregate(rows))) if (chart.spec !== null && ROW_CHARTS.has(chart.id)) draw(chart.spec);
+      },
+    });
+    const model = aggregate(loaded, { ...(options.title !== undefined ? { title: options.title } : {}), ...(options.now ? { now: options.now } : {}) });
+    const specs = reportCharts(model);
+    const rendered = specs.map((chart) => (chart.spec === null ? null : draw(chart.spec)));
+    const charts: RenderedChart[] = [];
+    const chartWarnings: string[] = [];
+    for (const [i, chart] of specs.entries()) {
+      const pending = rendered[i];
+      if (pending === null || pending === undefined) {
+        charts.push({ chart, svg: null, missing: chart.missing });
+        continue;
+      }
+      try {
+        const { svg, warnings } = await pending;
+        chartWarnings.push(...warnings.map((w) => `${chart.id}: ${w}`));
+        charts.push({ chart, svg, missing: null });
+      } catch (err) {
+        // One chart that cannot be drawn must not cost the person the rest of the report; the page says why.
+        charts.push({ chart, svg: null, missing: `could not be drawn (${err instanceof Error ? err.message : String(err)})` });
+      }
+    }
+    return {
+      model,
+      charts,
+      html: renderHtml(model, charts),
+      markdown: renderMarkdown(model, { htmlName: options.htmlName ?? 'report.html' }),
+      chartWarnings,
+    };
+  } finally {
+    await pool.close();
+  }
 }
 
 /** Writes `text` to `path` through a temporary file and a rename, so a reader never sees half a report. */

@@ -7,6 +7,7 @@
  */
 import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -108,6 +109,21 @@ export function sidecarPathOf(csv: string): string {
   return csv.toLowerCase().endsWith('.csv') ? `${csv.slice(0, -4)}.json` : `${csv}.json`;
 }
 
+/** Sidecars read at once: each large one takes a worker thread and a core, and the CSV reading takes another. */
+export const SIDECAR_READERS = Math.max(1, Math.min(4, availableParallelism() - 1));
+
+/** Runs `task` over `items` with at most `limit` running at once; the promises come back in the order of `items`. */
+function mapLimited<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Array<Promise<R>> {
+  const slots: Array<Promise<unknown>> = [];
+  return items.map((item, i) => {
+    // Item i starts when item i - limit has settled, so no more than `limit` run together.
+    const before = i >= limit ? (slots[i - limit] as Promise<unknown>) : Promise.resolve();
+    const run = before.then(() => task(item));
+    slots.push(run.catch(() => undefined));
+    return run;
+  });
+}
+
 /** Sidecars at least this large are parsed in a worker thread, alongside the CSV reading. */
 export const WORKER_MIN_BYTES = 4 * 1024 * 1024;
 
@@ -153,11 +169,17 @@ export async function loadSidecar(csv: string, options: { workerMinBytes?: numbe
   }
 }
 
+/** Options of `loadResults`. */
+export interface LoadOptions {
+  /** Called once the CSV files are read, while sidecars may still be read: the results so far, every sidecar null. */
+  onRowsRead?: (rows: LoadedResults) => void;
+}
+
 /**
  * Reads results files and their sidecars for a report. Throws a UsageError (`file:line: …`) for an unusable CSV or
  * a file given twice; a missing or bad sidecar is only noted.
  */
-export async function loadResults(csvPaths: readonly string[]): Promise<LoadedResults> {
+export async function loadResults(csvPaths: readonly string[], options: LoadOptions = {}): Promise<LoadedResults> {
   if (csvPaths.length === 0) throw new UsageError('report needs at least one results CSV file');
   const seen = new Map<string, string>();
   for (const csv of csvPaths) {
@@ -167,19 +189,14 @@ export async function loadResults(csvPaths: readonly string[]): Promise<LoadedRe
     seen.set(key, csv);
   }
   const accumulator = new ReportAccumulator();
-  // Sidecars are read one after another in the background while the CSV files are read here.
-  const sidecars: Array<Promise<SidecarResult>> = [];
-  let chain: Promise<unknown> = Promise.resolve();
-  for (const csv of csvPaths) {
-    const next = chain.then(() => loadSidecar(csv));
-    sidecars.push(next);
-    chain = next;
-  }
+  // Sidecars are read in the background, SIDECAR_READERS at a time, while the CSV files are read here.
+  const sidecars = mapLimited(csvPaths, SIDECAR_READERS, (csv) => loadSidecar(csv));
   const summaries: FileSummary[] = [];
   try {
     for (const csv of csvPaths) summaries.push(await readResultFile(csv, accumulator));
+    options.onRowsRead?.(resultsOf(accumulator, csvPaths.map((csv, i) => ({ csv, summary: summaries[i] as FileSummary, sidecar: null, sidecarNote: null }))));
   } finally {
-    await chain;
+    await Promise.all(sidecars);
   }
   const files: LoadedFile[] = [];
   for (const [i, csv] of csvPaths.entries()) {
@@ -191,6 +208,10 @@ export async function loadResults(csvPaths: readonly string[]): Promise<LoadedRe
     }
     files.push({ csv, summary, sidecar, sidecarNote: note });
   }
+  return resultsOf(accumulator, files);
+}
+
+function resultsOf(accumulator: ReportAccumulator, files: LoadedFile[]): LoadedResults {
   return {
     files,
     groups: {

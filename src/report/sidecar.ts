@@ -6,6 +6,7 @@
  * enough to come back cheaply from a worker thread. The document is treated as hostile: anything of the wrong shape
  * is skipped, never trusted.
  */
+import { SERIES_LEFT_OUT, type SidecarWindow, sidecarLines } from './sidecar-lines.js';
 
 /** Points per source and timeline at most; longer series are averaged into this many time buckets. */
 export const MAX_TIMELINE_POINTS = 120;
@@ -126,8 +127,12 @@ function seriesOf(v: unknown): Array<[number, number]> {
   return out.sort((a, b) => a[0] - b[0]);
 }
 
+/** Whether an energy source of the window has a power series (one left out by `sidecarLines` counts: it was not empty). */
 function hasSeries(sources: unknown): boolean {
-  return Array.isArray(sources) && sources.some((s) => isRecord(s) && isEnergy(str(s.kind)) && Array.isArray(s.series) && s.series.length > 0);
+  return (
+    Array.isArray(sources) &&
+    sources.some((s) => isRecord(s) && isEnergy(str(s.kind)) && ((Array.isArray(s.series) && s.series.length > 0) || s.series === SERIES_LEFT_OUT))
+  );
 }
 
 function probeOf(v: unknown): SidecarProbe | null {
@@ -148,8 +153,8 @@ function probeOf(v: unknown): SidecarProbe | null {
 interface Building {
   config: SidecarConfig;
   bySource: Map<string, SourceEnergies>;
-  /** Valid windows with a timeline: what to rank, and where the window is. */
-  candidates: Array<{ rank: number; repetition: number; window: Record<string, unknown> }>;
+  /** Valid windows with a timeline: what to rank, and the window (parsed whole only when it is chosen). */
+  candidates: Array<{ rank: number; repetition: number; window: SidecarWindow }>;
 }
 
 function typicalOf(candidates: Building['candidates']): TypicalWindow | null {
@@ -157,7 +162,9 @@ function typicalOf(candidates: Building['candidates']): TypicalWindow | null {
   const sorted = [...candidates].sort((a, b) => a.rank - b.rank || a.repetition - b.repetition);
   const pick = sorted[Math.floor((sorted.length - 1) / 2)] as Building['candidates'][number];
   const sources: TypicalSource[] = [];
-  for (const s of Array.isArray(pick.window.sources) ? pick.window.sources : []) {
+  const whole = pick.window.whole();
+  const recorded = isRecord(whole) && Array.isArray(whole.sources) ? whole.sources : [];
+  for (const s of recorded) {
     if (!isRecord(s) || !isEnergy(str(s.kind))) continue;
     const id = str(s.id);
     const series = seriesOf(s.series);
@@ -170,11 +177,17 @@ function typicalOf(candidates: Building['candidates']): TypicalWindow | null {
 /** Summarizes a parsed sidecar document; `file` names it in notes. */
 export function summarizeSidecarDocument(file: string, doc: unknown): SidecarResult {
   if (!isRecord(doc)) return { sidecar: null, note: `${file} is not a wattbench sidecar (not a JSON object)` };
+  const windows = Array.isArray(doc.windows) ? doc.windows.map((value: unknown): SidecarWindow => ({ value, whole: () => value })) : [];
+  return summarizeWindows(file, doc, windows);
+}
+
+/** Summarizes a sidecar's members (`doc`, whose own `windows` are not read) and its windows. */
+function summarizeWindows(file: string, doc: Record<string, unknown>, windows: readonly SidecarWindow[]): SidecarResult {
   const machine = str(doc.machine);
   if (machine === null) return { sidecar: null, note: `${file} is not a wattbench sidecar (no machine)` };
   const configs = new Map<string, Building>();
-  const windows = Array.isArray(doc.windows) ? doc.windows : [];
-  for (const w of windows) {
+  for (const entry of windows) {
+    const w = entry.value;
     if (!isRecord(w) || w.valid !== true) continue;
     const benchmark = str(w.benchmark);
     const repetition = num(w.repetition);
@@ -206,7 +219,7 @@ export function summarizeSidecarDocument(file: string, doc: unknown): SidecarRes
     }
     if (hasSeries(w.sources)) {
       const rank = num(w.energyJ) ?? num(w.durationS) ?? 0;
-      b.candidates.push({ rank, repetition, window: w });
+      b.candidates.push({ rank, repetition, window: entry });
     }
   }
   for (const b of configs.values()) b.config.typical = typicalOf(b.candidates);
@@ -238,8 +251,13 @@ export function summarizeSidecarDocument(file: string, doc: unknown): SidecarRes
   };
 }
 
-/** Parses and summarizes the text of a sidecar; a parse error becomes a note. */
+/**
+ * Parses and summarizes the text of a sidecar; a parse error becomes a note. A sidecar in the sidecar layout is read
+ * line by line without its power series (see `sidecar-lines.ts`); any other JSON is parsed whole, to the same summary.
+ */
 export function summarizeSidecarText(file: string, text: string): SidecarResult {
+  const lines = sidecarLines(text);
+  if (lines !== null) return summarizeWindows(file, lines.head, lines.windows);
   let doc: unknown;
   try {
     doc = JSON.parse(text);

@@ -4,6 +4,7 @@ import { writeNewFileAtomic } from './atomic.js';
 import { toCsv } from './csv.js';
 import type { Fingerprint } from './fingerprint.js';
 import { runPaths, type RunPaths } from './paths.js';
+import { sidecarText } from './sidecar-text.js';
 import { COLUMNS, SCHEMA_VERSION, SOURCE_COLUMNS, windowToRow, windowToSourceRows } from './schema.js';
 
 /** Writes a run's CSV, long-format per-source CSV and JSON sidecar. */
@@ -56,6 +57,6 @@ export async function writeRun(
   const sourceRows = run.windows.flatMap((w) => windowToSourceRows(run, w));
   await writeNewFileAtomic(paths.csv, toCsv(COLUMNS, rows));
   await writeNewFileAtomic(paths.sources, toCsv(SOURCE_COLUMNS, sourceRows));
-  await writeNewFileAtomic(paths.json, `${JSON.stringify(sidecar(run, options.fingerprint, options.complete ?? true), null, 2)}\n`);
+  await writeNewFileAtomic(paths.json, sidecarText(sidecar(run, options.fingerprint, options.complete ?? true)));
   return paths;
 }

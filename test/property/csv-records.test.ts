@@ -60,24 +60,25 @@ describe('property: csvRecords (results/csv-records.ts)', () => {
     );
   });
 
-  it('on any text, gives csv-parse\'s records or a CsvSyntaxError', async () => {
+  it('on any text, gives csv-parse\'s records or fails as csv-parse does, and only ever with a CsvSyntaxError', async () => {
     await fc.assert(
       fc.asyncProperty(fc.string({ unit: fc.constantFrom('a', ',', '"', '\n', '\r', ' ', 'é'), maxLength: 40 }), fc.array(fc.nat(), { maxLength: 4 }), async (text, cuts) => {
-        let got: Array<{ cells: string[] }>;
+        let got: Array<{ cells: string[] }> | null = null;
         try {
           got = await split(Buffer.from(text, 'utf8'), cuts);
         } catch (err) {
           expect(err).toBeInstanceOf(CsvSyntaxError);
-          return;
         }
+        // csv-parse guesses one record delimiter per file, where the splitter ends a record at every LF: with a CR
+        // anywhere they may differ by design, and only the kind of the outcome is checked.
+        if (text.includes('\r')) return;
         let expected: string[][] | null = null;
         try {
-          expected = parse(text.replace(/\r\n/g, '\n'), { relax_column_count: true, skip_empty_lines: true });
+          expected = parse(text, { relax_column_count: true, skip_empty_lines: true });
         } catch {
-          // csv-parse refuses what the splitter read: allowed only when csv-parse trips on a line end it guessed differently.
+          expected = null;
         }
-        if (expected !== null && !text.replace(/\r\n/g, '\n').includes('\r')) expect(got.map((r) => r.cells)).toEqual(expected);
-        for (const r of got) for (const c of r.cells) expect(typeof c).toBe('string');
+        expect(got?.map((r) => r.cells) ?? null).toEqual(expected);
       }),
       { numRuns: RUNS },
     );

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aggregate, estimateOf, MAX_TIMELINE_PANELS, NOISY_CV, type ReportModel } from '../../src/report/aggregate.js';
 import { loadResults } from '../../src/report/load.js';
 import * as schema from '../../src/results/schema.js';
+import { sidecarText } from '../../src/results/sidecar-text.js';
 // A plain JavaScript script, shared with `npm run bench:report`.
 import { generateResults } from '../../scripts/bench-report.js';
 
@@ -139,7 +140,7 @@ describe('aggregate, special inputs', () => {
 
   it('bounds the timeline to MAX_TIMELINE_PANELS panels and says how many more there were', async () => {
     const sub = await mkdtemp(join(dir, 'gen-'));
-    const files = generateResults(sub, { rows: 800, schema }) as string[];
+    const files = generateResults(sub, { rows: 800, schema, sidecarText }) as string[];
     const m = aggregate(await loadResults(files));
     expect(m.figures).toHaveLength(160);
     expect(m.timeline.panels).toHaveLength(MAX_TIMELINE_PANELS);

@@ -6,6 +6,7 @@ import { aggregate } from '../../src/report/aggregate.js';
 import { buildReport } from '../../src/report/index.js';
 import { loadResults } from '../../src/report/load.js';
 import * as schema from '../../src/results/schema.js';
+import { sidecarText } from '../../src/results/sidecar-text.js';
 // A plain JavaScript script, shared with `npm run bench:report` (which times 100,000 rows).
 import { generateResults } from '../../scripts/bench-report.js';
 
@@ -22,7 +23,7 @@ afterAll(async () => {
 
 describe('report size', () => {
   it('stays under the bound for 4 machines × 160 configurations, with every chart drawn', async () => {
-    const files = generateResults(await mkdtemp(join(dir, 'small-')), { rows: 800, schema }) as string[];
+    const files = generateResults(await mkdtemp(join(dir, 'small-')), { rows: 800, schema, sidecarText }) as string[];
     const report = await buildReport(files);
     expect(report.charts.map((c) => [c.chart.id, c.svg !== null])).toEqual([
       ['work-per-joule-measured', true],
@@ -38,7 +39,7 @@ describe('report size', () => {
   it('charts aggregates, not rows: four times the rows give the same number of values to draw', async () => {
     const counts: number[][] = [];
     for (const rows of [800, 3200]) {
-      const files = generateResults(await mkdtemp(join(dir, `r${rows}-`)), { rows, schema }) as string[];
+      const files = generateResults(await mkdtemp(join(dir, `r${rows}-`)), { rows, schema, sidecarText }) as string[];
       const model = aggregate(await loadResults(files));
       counts.push([model.figures.length, model.timeline.points.length, model.split.bars.length]);
     }
