@@ -44,11 +44,21 @@ function withoutSeries(line: string): string {
   return from === 0 ? line : out + line.slice(from);
 }
 
+/** Thrown by the windows of `sidecarLines` at a line that is not one window of the sidecar layout. */
+export class NotInLayout extends Error {
+  constructor() {
+    super('not in the sidecar layout');
+    this.name = 'NotInLayout';
+  }
+}
+
 /**
  * Splits a sidecar text in the sidecar layout into its other members and its windows; null when the text is not in
- * that layout or a line does not parse (the whole text must then be parsed, which also reports what is wrong).
+ * that layout. The windows are parsed one at a time as they are iterated, so that they need not all be held at once;
+ * iterating throws NotInLayout at a line that does not parse (the whole text must then be parsed, which also reports
+ * what is wrong).
  */
-export function sidecarLines(text: string): { head: Record<string, unknown>; windows: SidecarWindow[] } | null {
+export function sidecarLines(text: string): { head: Record<string, unknown>; windows: Iterable<SidecarWindow> } | null {
   const at = text.indexOf(WINDOWS_START);
   if (at === -1 || text.includes(LEFT_OUT_JSON)) return null;
   const bodyStart = at + WINDOWS_START.length;
@@ -62,8 +72,10 @@ export function sidecarLines(text: string): { head: Record<string, unknown>; win
     return null;
   }
   if (typeof head !== 'object' || head === null || Array.isArray(head)) return null;
-  const windows: SidecarWindow[] = [];
-  const body = text.slice(bodyStart, close);
+  return { head: head as Record<string, unknown>, windows: windowsOf(text.slice(bodyStart, close)) };
+}
+
+function* windowsOf(body: string): Generator<SidecarWindow> {
   let from = 0;
   for (;;) {
     const nl = body.indexOf('\n', from);
@@ -71,18 +83,18 @@ export function sidecarLines(text: string): { head: Record<string, unknown>; win
     let line = last ? body.slice(from) : body.slice(from, nl);
     if (!last) {
       // Every line but the last ends with the comma between windows.
-      if (!line.endsWith(',')) return null;
+      if (!line.endsWith(',')) throw new NotInLayout();
       line = line.slice(0, -1);
     }
+    let value: unknown;
     try {
-      const value: unknown = JSON.parse(withoutSeries(line));
-      const whole = line;
-      windows.push({ value, whole: () => JSON.parse(whole) as unknown });
+      value = JSON.parse(withoutSeries(line));
     } catch {
-      return null;
+      throw new NotInLayout();
     }
-    if (last) break;
+    const whole = line;
+    yield { value, whole: () => JSON.parse(whole) as unknown };
+    if (last) return;
     from = nl + 1;
   }
-  return { head: head as Record<string, unknown>, windows };
 }

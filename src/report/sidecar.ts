@@ -6,7 +6,7 @@
  * enough to come back cheaply from a worker thread. The document is treated as hostile: anything of the wrong shape
  * is skipped, never trusted.
  */
-import { SERIES_LEFT_OUT, type SidecarWindow, sidecarLines } from './sidecar-lines.js';
+import { NotInLayout, SERIES_LEFT_OUT, type SidecarWindow, sidecarLines } from './sidecar-lines.js';
 
 /** Points per source and timeline at most; longer series are averaged into this many time buckets. */
 export const MAX_TIMELINE_POINTS = 120;
@@ -153,8 +153,8 @@ function probeOf(v: unknown): SidecarProbe | null {
 interface Building {
   config: SidecarConfig;
   bySource: Map<string, SourceEnergies>;
-  /** Valid windows with a timeline: what to rank, and the window (parsed whole only when it is chosen). */
-  candidates: Array<{ rank: number; repetition: number; window: SidecarWindow }>;
+  /** Valid windows with a timeline: what to rank, and the whole window (parsed again only when it is chosen). */
+  candidates: Array<{ rank: number; repetition: number; whole: () => unknown }>;
 }
 
 function typicalOf(candidates: Building['candidates']): TypicalWindow | null {
@@ -162,7 +162,7 @@ function typicalOf(candidates: Building['candidates']): TypicalWindow | null {
   const sorted = [...candidates].sort((a, b) => a.rank - b.rank || a.repetition - b.repetition);
   const pick = sorted[Math.floor((sorted.length - 1) / 2)] as Building['candidates'][number];
   const sources: TypicalSource[] = [];
-  const whole = pick.window.whole();
+  const whole = pick.whole();
   const recorded = isRecord(whole) && Array.isArray(whole.sources) ? whole.sources : [];
   for (const s of recorded) {
     if (!isRecord(s) || !isEnergy(str(s.kind))) continue;
@@ -182,11 +182,13 @@ export function summarizeSidecarDocument(file: string, doc: unknown): SidecarRes
 }
 
 /** Summarizes a sidecar's members (`doc`, whose own `windows` are not read) and its windows. */
-function summarizeWindows(file: string, doc: Record<string, unknown>, windows: readonly SidecarWindow[]): SidecarResult {
+function summarizeWindows(file: string, doc: Record<string, unknown>, windows: Iterable<SidecarWindow>): SidecarResult {
   const machine = str(doc.machine);
   if (machine === null) return { sidecar: null, note: `${file} is not a wattbench sidecar (no machine)` };
   const configs = new Map<string, Building>();
+  let count = 0;
   for (const entry of windows) {
+    count++;
     const w = entry.value;
     if (!isRecord(w) || w.valid !== true) continue;
     const benchmark = str(w.benchmark);
@@ -219,7 +221,7 @@ function summarizeWindows(file: string, doc: Record<string, unknown>, windows: r
     }
     if (hasSeries(w.sources)) {
       const rank = num(w.energyJ) ?? num(w.durationS) ?? 0;
-      b.candidates.push({ rank, repetition, window: entry });
+      b.candidates.push({ rank, repetition, whole: entry.whole });
     }
   }
   for (const b of configs.values()) b.config.typical = typicalOf(b.candidates);
@@ -245,7 +247,7 @@ function summarizeWindows(file: string, doc: Record<string, unknown>, windows: r
         : null,
       settings: isRecord(doc.settings) ? doc.settings : null,
       configs: [...configs.values()].map((b) => b.config),
-      windows: windows.length,
+      windows: count,
     },
     note: null,
   };
@@ -257,7 +259,14 @@ function summarizeWindows(file: string, doc: Record<string, unknown>, windows: r
  */
 export function summarizeSidecarText(file: string, text: string): SidecarResult {
   const lines = sidecarLines(text);
-  if (lines !== null) return summarizeWindows(file, lines.head, lines.windows);
+  // Without a machine there is nothing to summarize, and whether the text is JSON at all is the better note.
+  if (lines !== null && str(lines.head.machine) !== null) {
+    try {
+      return summarizeWindows(file, lines.head, lines.windows);
+    } catch (err) {
+      if (!(err instanceof NotInLayout)) throw err;
+    }
+  }
   let doc: unknown;
   try {
     doc = JSON.parse(text);
