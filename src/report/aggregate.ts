@@ -116,8 +116,10 @@ export interface SplitBar {
   scope: string;
   quality: string;
   inTotal: boolean;
+  /** Energy of the source in the typical window of the configuration (the same window the timeline draws). */
   energyJ: number;
-  n: number;
+  /** Repetition of that window. */
+  repetition: number;
 }
 
 /** Energy split by source, or why it is missing. */
@@ -382,11 +384,10 @@ function noticesOf(loaded: LoadedResults, machines: MachineInfo[], figures: Figu
   return notices;
 }
 
-/** One machine's configuration across its sidecars: energies per source, and each file's typical window. */
+/** One machine's configuration across its sidecars: each file's typical window. */
 interface ConfigWindows {
   machine: string;
   label: string;
-  sources: Map<string, { scope: string; quality: string; inTotal: boolean; energiesJ: number[] }>;
   typicals: TypicalWindow[];
 }
 
@@ -400,12 +401,7 @@ function sidecarConfigs(loaded: LoadedResults, labeler: Labeler): Map<string, Co
       const label = labeler.label(c.benchmark, c.threads, c.version);
       const key = JSON.stringify([s.machine, label]);
       let entry = out.get(key);
-      if (!entry) out.set(key, (entry = { machine: s.machine, label, sources: new Map(), typicals: [] }));
-      for (const src of c.sources) {
-        let e = entry.sources.get(src.id);
-        if (!e) entry.sources.set(src.id, (e = { scope: src.scope, quality: src.quality, inTotal: src.inTotal, energiesJ: [] }));
-        for (const v of src.energiesJ) e.energiesJ.push(v);
-      }
+      if (!entry) out.set(key, (entry = { machine: s.machine, label, typicals: [] }));
       if (c.typical) entry.typicals.push(c.typical);
     }
   }
@@ -422,6 +418,13 @@ function typicalOf(typicals: TypicalWindow[]): TypicalWindow | null {
   return sorted[Math.floor((sorted.length - 1) / 2)] ?? null;
 }
 
+/** The typical window of a configuration with only the sources that recorded a power series, or null when none did. */
+function timelineWindowOf(typicals: TypicalWindow[]): TypicalWindow | null {
+  const pick = typicalOf(typicals);
+  const sources = pick?.sources.filter((s) => s.series.length > 0) ?? [];
+  return pick && sources.length > 0 ? { ...pick, sources } : null;
+}
+
 function timelineOf(loaded: LoadedResults, byConfig: Map<string, ConfigWindows>, order: (machine: string, label: string) => number): Timeline {
   const notes: string[] = [];
   if (!loaded.files.some((f) => f.sidecar !== null)) {
@@ -433,7 +436,7 @@ function timelineOf(loaded: LoadedResults, byConfig: Map<string, ConfigWindows>,
     };
   }
   const candidates = [...byConfig.values()]
-    .map((c) => ({ machine: c.machine, label: c.label, pick: typicalOf(c.typicals) }))
+    .map((c) => ({ machine: c.machine, label: c.label, pick: timelineWindowOf(c.typicals) }))
     .filter((c): c is { machine: string; label: string; pick: TypicalWindow } => c.pick !== null)
     .sort((a, b) => order(a.machine, a.label) - order(b.machine, b.label));
   if (candidates.length === 0) notes.push('The sidecars hold no power samples for any valid window (no energy source with a timeline, or every window invalid).');
@@ -464,10 +467,19 @@ function splitOf(loaded: LoadedResults, byConfig: Map<string, ConfigWindows>, or
   const bars: SplitBar[] = [];
   const configs = [...byConfig.values()].sort((a, b) => order(a.machine, a.label) - order(b.machine, b.label));
   for (const c of configs) {
-    for (const [id, e] of c.sources) {
-      const median = summarize(e.energiesJ).median;
-      if (median === null) continue;
-      bars.push({ machine: c.machine, label: c.label, source: sourceLabel(id, e.quality), scope: e.scope, quality: e.quality, inTotal: e.inTotal, energyJ: round(median), n: e.energiesJ.length });
+    const pick = typicalOf(c.typicals);
+    for (const src of pick?.sources ?? []) {
+      if (src.energyJ === null) continue;
+      bars.push({
+        machine: c.machine,
+        label: c.label,
+        source: sourceLabel(src.id, src.quality),
+        scope: src.scope,
+        quality: src.quality,
+        inTotal: src.inTotal,
+        energyJ: round(src.energyJ),
+        repetition: (pick as TypicalWindow).repetition,
+      });
     }
   }
   if (bars.length === 0) notes.push('The sidecars hold no per-source energy for any valid window.');

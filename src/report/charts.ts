@@ -256,10 +256,10 @@ export function energySplitChart(split: EnergySplit): ChartSpec {
   const id = 'energy-split';
   const title = 'Energy split by source and scope';
   const description =
-    'Median energy per window of each energy source (CPU package, DRAM, GPU, NPU, wall…), per machine and benchmark. Solid bars are what the machine\'s total adds; pale bars are covered by another source (e.g. a GPU under a wall meter) and are not added again. Each machine has its own scale.';
+    'Energy of each energy source (CPU package, DRAM, GPU, NPU, wall…) in the typical window of each benchmark and machine: the median repetition by energy, the window the power timeline draws, so that the parts are those of one real window. Solid bars are what the machine\'s total adds; pale bars are covered by another source (e.g. a GPU under a wall meter) and are not added again. Each machine has its own scale.';
   if (split.bars.length === 0) return { id, title, description, spec: null, missing: split.notes[0] ?? 'no per-source energy in the inputs', notes: split.notes.slice(1) };
   const machines = [...new Set(split.bars.map((b) => b.machine))];
-  const x = (field: string) => ({ field, type: 'quantitative' as const, title: 'median energy per window (J)' });
+  const x = (field: string) => ({ field, type: 'quantitative' as const, title: 'energy in the typical window (J)' });
   const role = (inTotal: boolean): string => (inTotal ? 'added to the total' : 'not added (covered by another source)');
   // One chart per machine (each with its own sources and scale), concatenated: facets with independent band scales
   // and sub-bands (yOffset) are mis-sized by Vega-Lite.

@@ -22,9 +22,9 @@ import {
   type SeriesName,
   type Where,
 } from '../results/read.js';
-import { type Sidecar, type SidecarResult, summarizeSidecarText } from './sidecar.js';
+import { type RowWindow, type Sidecar, type SidecarResult, summarizeSidecarLines, summarizeSidecarText } from './sidecar.js';
 
-export type { Sidecar, SidecarConfig, SidecarProbe, SidecarResult } from './sidecar.js';
+export type { RowWindow, Sidecar, SidecarConfig, SidecarProbe, SidecarResult } from './sidecar.js';
 
 /** Series the report keeps per group: throughput and work per joule (CI whiskers), power (context). */
 export const REPORT_SERIES: readonly SeriesName[] = ['throughputPerS', 'workPerJ', 'powerW'];
@@ -71,6 +71,8 @@ class ReportAccumulator extends GroupAccumulator {
     none: new GroupAccumulator({ series: REPORT_SERIES }),
   };
   readonly warnings = new Map<string, RowWarning>();
+  /** Every row of each file by run id, in file order: what the sidecar beside the file is read by. */
+  readonly runs = new Map<string, Map<string, RowWindow[]>>();
 
   constructor() {
     super({ series: [] });
@@ -78,6 +80,20 @@ class ReportAccumulator extends GroupAccumulator {
 
   override add(row: ResultRow, where: Where): void {
     this.byQuality[row.quality].add(row, where);
+    let runs = this.runs.get(where.file);
+    if (!runs) this.runs.set(where.file, (runs = new Map()));
+    let rows = runs.get(row.runId);
+    if (!rows) runs.set(row.runId, (rows = []));
+    rows.push({
+      benchmark: row.benchmark,
+      kind: row.kind,
+      threads: row.threads,
+      version: row.version,
+      workUnit: row.workUnit,
+      repetition: row.repetition,
+      valid: row.valid,
+      rank: row.energyJ ?? row.durationS,
+    });
     // Invalid rows are reported with their reason per file (FileSummary.excluded); only valid ones' warnings are tallied.
     if (row.valid && row.warnings !== null) this.tally(row.machine, row.warnings, where);
   }
@@ -109,7 +125,7 @@ export function sidecarPathOf(csv: string): string {
   return csv.toLowerCase().endsWith('.csv') ? `${csv.slice(0, -4)}.json` : `${csv}.json`;
 }
 
-/** Sidecars read at once: each large one takes a worker thread and a core, and the CSV reading takes another. */
+/** Sidecars read at once: a large one that must be parsed whole takes a worker thread and a core. */
 export const SIDECAR_READERS = Math.max(1, Math.min(4, availableParallelism() - 1));
 
 /** Runs `task` over `items` with at most `limit` running at once; the promises come back in the order of `items`. */
@@ -124,7 +140,7 @@ function mapLimited<T, R>(items: readonly T[], limit: number, task: (item: T) =>
   });
 }
 
-/** Sidecars at least this large are parsed in a worker thread, alongside the CSV reading. */
+/** Sidecars at least this large that must be parsed whole are parsed in a worker thread, alongside the charts drawn from the rows. */
 export const WORKER_MIN_BYTES = 4 * 1024 * 1024;
 
 const WORKER = new URL('./sidecar-worker.js', import.meta.url);
@@ -147,10 +163,11 @@ function summarizeInWorker(file: string): Promise<SidecarResult> {
 }
 
 /**
- * Reads and summarizes the sidecar of `csv`, or says why there is none. Never throws for bad content. Large files
- * are parsed in a worker thread when the compiled worker is there (it is not when tests run the TypeScript sources).
+ * Reads and summarizes the sidecar of `csv`, or says why there is none; `runs` are the rows of `csv` by run id (see
+ * `summarizeSidecarLines`). Never throws for bad content. A large sidecar that must be parsed whole is parsed in a
+ * worker thread when the compiled worker is there (it is not when tests run the TypeScript sources).
  */
-export async function loadSidecar(csv: string, options: { workerMinBytes?: number } = {}): Promise<SidecarResult> {
+export async function loadSidecar(csv: string, options: { workerMinBytes?: number; runs?: ReadonlyMap<string, RowWindow[]> } = {}): Promise<SidecarResult> {
   const file = sidecarPathOf(csv);
   let size: number;
   try {
@@ -161,17 +178,22 @@ export async function loadSidecar(csv: string, options: { workerMinBytes?: numbe
     return { sidecar: null, note: `no sidecar ${file}` };
   }
   if (size > MAX_SIDECAR_BYTES) return { sidecar: null, note: `${file} is ${(size / 1048576).toFixed(0)} MiB, more than the ${MAX_SIDECAR_BYTES / 1048576} MiB read` };
-  if (size >= (options.workerMinBytes ?? WORKER_MIN_BYTES) && existsSync(fileURLToPath(WORKER))) return summarizeInWorker(file);
+  let bytes: Buffer;
   try {
-    return summarizeSidecarText(file, await readFile(file, 'utf8'));
+    bytes = await readFile(file);
   } catch (err) {
     return { sidecar: null, note: `${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})` };
   }
+  // Read from its CSV rows, a sidecar in the sidecar layout costs a read and a few lines' parse: no thread needed.
+  const fromRows = options.runs ? summarizeSidecarLines(file, bytes, options.runs) : null;
+  if (fromRows !== null) return fromRows;
+  if (size >= (options.workerMinBytes ?? WORKER_MIN_BYTES) && existsSync(fileURLToPath(WORKER))) return summarizeInWorker(file);
+  return summarizeSidecarText(file, bytes);
 }
 
 /** Options of `loadResults`. */
 export interface LoadOptions {
-  /** Called once the CSV files are read, while sidecars may still be read: the results so far, every sidecar null. */
+  /** Called once the CSV files are read, before the sidecars are: the results so far, every sidecar null. */
   onRowsRead?: (rows: LoadedResults) => void;
 }
 
@@ -189,15 +211,11 @@ export async function loadResults(csvPaths: readonly string[], options: LoadOpti
     seen.set(key, csv);
   }
   const accumulator = new ReportAccumulator();
-  // Sidecars are read in the background, SIDECAR_READERS at a time, while the CSV files are read here.
-  const sidecars = mapLimited(csvPaths, SIDECAR_READERS, (csv) => loadSidecar(csv));
   const summaries: FileSummary[] = [];
-  try {
-    for (const csv of csvPaths) summaries.push(await readResultFile(csv, accumulator));
-    options.onRowsRead?.(resultsOf(accumulator, csvPaths.map((csv, i) => ({ csv, summary: summaries[i] as FileSummary, sidecar: null, sidecarNote: null }))));
-  } finally {
-    await Promise.all(sidecars);
-  }
+  for (const csv of csvPaths) summaries.push(await readResultFile(csv, accumulator));
+  options.onRowsRead?.(resultsOf(accumulator, csvPaths.map((csv, i) => ({ csv, summary: summaries[i] as FileSummary, sidecar: null, sidecarNote: null }))));
+  // The sidecars are read after the rows, which choose the windows to read from them, SIDECAR_READERS at a time.
+  const sidecars = mapLimited(csvPaths, SIDECAR_READERS, (csv) => loadSidecar(csv, { runs: accumulator.runs.get(csv) ?? new Map() }));
   const files: LoadedFile[] = [];
   for (const [i, csv] of csvPaths.entries()) {
     const summary = summaries[i] as FileSummary;

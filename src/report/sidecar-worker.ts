@@ -1,6 +1,7 @@
 /**
- * Worker thread of `load.ts`: reads and summarizes one sidecar off the main thread, so that parsing a large JSON
- * document overlaps with reading the CSV files, and its memory is freed when the worker ends.
+ * Worker thread of `load.ts`: parses and summarizes one large sidecar that cannot be read from its CSV rows (an
+ * older layout) off the main thread, so that parsing it overlaps with drawing charts, and its memory is freed when
+ * the worker ends.
  */
 import { readFile } from 'node:fs/promises';
 import { parentPort, workerData } from 'node:worker_threads';

@@ -1,12 +1,13 @@
 /**
  * Reduces a run's JSON sidecar to what a report draws from it: the machine's fingerprint, probes and total rule,
- * and per benchmark configuration the energy of each source in every valid window (for the energy split) and the
- * thinned power timeline of one typical window (the median repetition by energy). A sidecar may hold every sample
- * of a hundred thousand windows; keeping only this summary bounds what the report holds, and the summary is small
- * enough to come back cheaply from a worker thread. The document is treated as hostile: anything of the wrong shape
- * is skipped, never trusted.
+ * and per benchmark configuration one typical window (the median valid repetition by energy, else by duration) with
+ * each energy source's energy (the energy split) and thinned power timeline. The typical windows are chosen from the
+ * run's CSV rows when the report has them, and only their lines of the sidecar are parsed (`sidecar-lines.ts`), so a
+ * sidecar of a hundred thousand windows costs a read, not a parse; a sidecar in another layout, or one that does not
+ * match its CSV, is parsed whole and chosen from by the same rule. The document is treated as hostile: anything of
+ * the wrong shape is skipped, never trusted.
  */
-import { NotInLayout, SERIES_LEFT_OUT, type SidecarWindow, sidecarLines } from './sidecar-lines.js';
+import { sidecarLines } from './sidecar-lines.js';
 
 /** Points per source and timeline at most; longer series are averaged into this many time buckets. */
 export const MAX_TIMELINE_POINTS = 120;
@@ -22,27 +23,19 @@ export interface SidecarProbe {
   description: string | null;
 }
 
-/** One energy source's energy in each valid window of a configuration. */
-export interface SourceEnergies {
-  id: string;
-  scope: string;
-  kind: string;
-  quality: string;
-  inTotal: boolean;
-  energiesJ: number[];
-}
-
-/** One source's power over time in the typical window. */
+/** One energy source in the typical window: its energy and its power over time. */
 export interface TypicalSource {
   id: string;
   scope: string;
   quality: string;
   inTotal: boolean;
-  /** [seconds since the window started, watts], at most MAX_TIMELINE_POINTS points. */
+  /** Energy over the window, or null when the source could not say. */
+  energyJ: number | null;
+  /** [seconds since the window started, watts], at most MAX_TIMELINE_POINTS points (empty when none were recorded). */
   series: Array<[number, number]>;
 }
 
-/** The median repetition (by energy, else duration) of a configuration, with its power timeline. */
+/** The median repetition (by energy, else duration) of a configuration, with its energy sources. */
 export interface TypicalWindow {
   repetition: number;
   /** What the median was taken over: total energy, or duration when energy is unknown. */
@@ -59,7 +52,6 @@ export interface SidecarConfig {
   workUnit: string;
   /** Valid windows. */
   valid: number;
-  sources: SourceEnergies[];
   typical: TypicalWindow | null;
 }
 
@@ -84,6 +76,19 @@ export interface Sidecar {
 
 /** A sidecar summary, or why there is none. */
 export type SidecarResult = { sidecar: Sidecar; note: null } | { sidecar: null; note: string };
+
+/** One window as a CSV row describes it: what the typical window is chosen by, before the sidecar is read. */
+export interface RowWindow {
+  benchmark: string;
+  kind: string;
+  threads: number | null;
+  version: string | null;
+  workUnit: string;
+  repetition: number;
+  valid: boolean;
+  /** Energy of the window, else its duration. */
+  rank: number;
+}
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
@@ -127,14 +132,6 @@ function seriesOf(v: unknown): Array<[number, number]> {
   return out.sort((a, b) => a[0] - b[0]);
 }
 
-/** Whether an energy source of the window has a power series (one left out by `sidecarLines` counts: it was not empty). */
-function hasSeries(sources: unknown): boolean {
-  return (
-    Array.isArray(sources) &&
-    sources.some((s) => isRecord(s) && isEnergy(str(s.kind)) && ((Array.isArray(s.series) && s.series.length > 0) || s.series === SERIES_LEFT_OUT))
-  );
-}
-
 function probeOf(v: unknown): SidecarProbe | null {
   if (!isRecord(v)) return null;
   const id = str(v.id);
@@ -150,81 +147,85 @@ function probeOf(v: unknown): SidecarProbe | null {
   };
 }
 
-interface Building {
-  config: SidecarConfig;
-  bySource: Map<string, SourceEnergies>;
-  /** Valid windows with a timeline: what to rank, and the whole window (parsed again only when it is chosen). */
-  candidates: Array<{ rank: number; repetition: number; whole: () => unknown }>;
+/** What a sidecar window says of itself, read the way a CSV row is; null when it has no benchmark or repetition. */
+function rowWindowOf(w: unknown): RowWindow | null {
+  if (!isRecord(w)) return null;
+  const benchmark = str(w.benchmark);
+  const repetition = num(w.repetition);
+  if (benchmark === null || repetition === null) return null;
+  return {
+    benchmark,
+    kind: str(w.kind) ?? 'kernel',
+    threads: num(w.threads),
+    version: str(w.version),
+    workUnit: str(w.workUnit) ?? '',
+    repetition,
+    valid: w.valid === true,
+    rank: num(w.energyJ) ?? num(w.durationS) ?? 0,
+  };
 }
 
-function typicalOf(candidates: Building['candidates']): TypicalWindow | null {
-  if (candidates.length === 0) return null;
-  const sorted = [...candidates].sort((a, b) => a.rank - b.rank || a.repetition - b.repetition);
-  const pick = sorted[Math.floor((sorted.length - 1) / 2)] as Building['candidates'][number];
-  const sources: TypicalSource[] = [];
-  const whole = pick.whole();
-  const recorded = isRecord(whole) && Array.isArray(whole.sources) ? whole.sources : [];
+const configKey = (w: RowWindow): string => JSON.stringify([w.kind, w.benchmark, w.threads, w.version, w.workUnit]);
+
+/** Whether a parsed window is the one a row describes (the sidecar and its CSV were written from the same windows). */
+function sameWindow(row: RowWindow, window: RowWindow | null): boolean {
+  // The CSV keeps 9 significant digits of the energy, the sidecar all of them.
+  const close = (a: number, b: number): boolean => Math.abs(a - b) <= 1e-7 * Math.max(Math.abs(a), Math.abs(b)) || Math.abs(a - b) < 1e-300;
+  return (
+    window !== null &&
+    close(window.rank, row.rank) &&
+    window.valid === row.valid &&
+    window.benchmark === row.benchmark &&
+    window.kind === row.kind &&
+    window.threads === row.threads &&
+    window.version === row.version &&
+    window.workUnit === row.workUnit &&
+    window.repetition === row.repetition
+  );
+}
+
+/** The energy sources of a window, with their energy and thinned series. */
+function typicalSources(w: unknown): TypicalSource[] {
+  const out: TypicalSource[] = [];
+  const recorded = isRecord(w) && Array.isArray(w.sources) ? w.sources : [];
   for (const s of recorded) {
     if (!isRecord(s) || !isEnergy(str(s.kind))) continue;
     const id = str(s.id);
+    if (id === null) continue;
+    const energyJ = num(s.energyJ);
     const series = seriesOf(s.series);
-    if (id === null || series.length === 0) continue;
-    sources.push({ id, scope: str(s.scope) ?? 'unknown', quality: str(s.quality) ?? 'unknown', inTotal: s.inTotal === true, series: thinSeries(series) });
+    if (energyJ === null && series.length === 0) continue;
+    out.push({ id, scope: str(s.scope) ?? 'unknown', quality: str(s.quality) ?? 'unknown', inTotal: s.inTotal === true, energyJ, series: thinSeries(series) });
   }
-  return { repetition: pick.repetition, rankValue: pick.rank, sources };
+  return out;
 }
 
-/** Summarizes a parsed sidecar document; `file` names it in notes. */
-export function summarizeSidecarDocument(file: string, doc: unknown): SidecarResult {
-  if (!isRecord(doc)) return { sidecar: null, note: `${file} is not a wattbench sidecar (not a JSON object)` };
-  const windows = Array.isArray(doc.windows) ? doc.windows.map((value: unknown): SidecarWindow => ({ value, whole: () => value })) : [];
-  return summarizeWindows(file, doc, windows);
+/** Per configuration (in order of first appearance), its valid windows' indexes and the index of the median one. */
+function chooseTypical(windows: ReadonlyArray<RowWindow | null>): Array<{ config: SidecarConfig; pick: number | null }> {
+  const configs = new Map<string, { config: SidecarConfig; valid: number[] }>();
+  windows.forEach((w, index) => {
+    if (w === null || !w.valid) return;
+    const key = configKey(w);
+    let c = configs.get(key);
+    if (!c) {
+      c = { config: { benchmark: w.benchmark, kind: w.kind, threads: w.threads, version: w.version, workUnit: w.workUnit, valid: 0, typical: null }, valid: [] };
+      configs.set(key, c);
+    }
+    c.config.valid++;
+    c.valid.push(index);
+  });
+  return [...configs.values()].map(({ config, valid }) => {
+    const sorted = valid.sort((a, b) => {
+      const x = windows[a] as RowWindow;
+      const y = windows[b] as RowWindow;
+      return x.rank - y.rank || x.repetition - y.repetition || a - b;
+    });
+    return { config, pick: sorted.length > 0 ? (sorted[Math.floor((sorted.length - 1) / 2)] as number) : null };
+  });
 }
 
-/** Summarizes a sidecar's members (`doc`, whose own `windows` are not read) and its windows. */
-function summarizeWindows(file: string, doc: Record<string, unknown>, windows: Iterable<SidecarWindow>): SidecarResult {
-  const machine = str(doc.machine);
-  if (machine === null) return { sidecar: null, note: `${file} is not a wattbench sidecar (no machine)` };
-  const configs = new Map<string, Building>();
-  let count = 0;
-  for (const entry of windows) {
-    count++;
-    const w = entry.value;
-    if (!isRecord(w) || w.valid !== true) continue;
-    const benchmark = str(w.benchmark);
-    const repetition = num(w.repetition);
-    if (benchmark === null || repetition === null) continue;
-    const threads = num(w.threads);
-    const version = str(w.version);
-    const kind = str(w.kind) ?? 'kernel';
-    const workUnit = str(w.workUnit) ?? '';
-    const key = JSON.stringify([kind, benchmark, threads, version, workUnit]);
-    let b = configs.get(key);
-    if (!b) {
-      b = { config: { benchmark, kind, threads, version, workUnit, valid: 0, sources: [], typical: null }, bySource: new Map(), candidates: [] };
-      configs.set(key, b);
-    }
-    b.config.valid++;
-    for (const s of Array.isArray(w.sources) ? w.sources : []) {
-      if (!isRecord(s)) continue;
-      const id = str(s.id);
-      const sourceKind = str(s.kind);
-      const energyJ = num(s.energyJ);
-      if (id === null || !isEnergy(sourceKind) || energyJ === null) continue;
-      let e = b.bySource.get(id);
-      if (!e) {
-        e = { id, scope: str(s.scope) ?? 'unknown', kind: sourceKind as string, quality: str(s.quality) ?? 'unknown', inTotal: s.inTotal === true, energiesJ: [] };
-        b.bySource.set(id, e);
-        b.config.sources.push(e);
-      }
-      e.energiesJ.push(energyJ);
-    }
-    if (hasSeries(w.sources)) {
-      const rank = num(w.energyJ) ?? num(w.durationS) ?? 0;
-      b.candidates.push({ rank, repetition, whole: entry.whole });
-    }
-  }
-  for (const b of configs.values()) b.config.typical = typicalOf(b.candidates);
+/** The summary of a sidecar from its members and its configurations. */
+function sidecarOf(file: string, machine: string, doc: Record<string, unknown>, configs: SidecarConfig[], windows: number): SidecarResult {
   const rule = isRecord(doc.totalRule) ? doc.totalRule : null;
   const harness = isRecord(doc.harness) ? `${str(doc.harness.name) ?? ''} ${str(doc.harness.version) ?? ''}`.trim() : '';
   return {
@@ -246,30 +247,78 @@ function summarizeWindows(file: string, doc: Record<string, unknown>, windows: I
           }
         : null,
       settings: isRecord(doc.settings) ? doc.settings : null,
-      configs: [...configs.values()].map((b) => b.config),
-      windows: count,
+      configs,
+      windows,
     },
     note: null,
   };
 }
 
+/** Summarizes a parsed sidecar document, choosing each typical window by the windows' own energy; `file` names it in notes. */
+export function summarizeSidecarDocument(file: string, doc: unknown): SidecarResult {
+  if (!isRecord(doc)) return { sidecar: null, note: `${file} is not a wattbench sidecar (not a JSON object)` };
+  const machine = str(doc.machine);
+  if (machine === null) return { sidecar: null, note: `${file} is not a wattbench sidecar (no machine)` };
+  const windows: unknown[] = Array.isArray(doc.windows) ? doc.windows : [];
+  const chosen = chooseTypical(windows.map(rowWindowOf));
+  for (const { config, pick } of chosen) {
+    if (pick === null) continue;
+    const w = windows[pick];
+    const chosenWindow = rowWindowOf(w) as RowWindow;
+    config.typical = { repetition: chosenWindow.repetition, rankValue: chosenWindow.rank, sources: typicalSources(w) };
+  }
+  return sidecarOf(file, machine, doc, chosen.map((c) => c.config), windows.length);
+}
+
 /**
- * Parses and summarizes the text of a sidecar; a parse error becomes a note. A sidecar in the sidecar layout is read
- * line by line without its power series (see `sidecar-lines.ts`); any other JSON is parsed whole, to the same summary.
+ * The summary of a sidecar in the sidecar layout whose windows are the rows of its run in the CSV, in order: the
+ * typical windows are chosen from the rows and only their lines are parsed. Null when the sidecar is not in that
+ * layout, has no rows here, or a chosen line is not the window its row describes (the caller then parses it whole).
  */
-export function summarizeSidecarText(file: string, text: string): SidecarResult {
-  const lines = sidecarLines(text);
-  // Without a machine there is nothing to summarize, and whether the text is JSON at all is the better note.
-  if (lines !== null && str(lines.head.machine) !== null) {
+function summarizeFromRows(file: string, content: string | Uint8Array, runs: ReadonlyMap<string, RowWindow[]>): SidecarResult | null {
+  const lines = sidecarLines(content);
+  if (lines === null) return null;
+  const machine = str(lines.head.machine);
+  const rows = runs.get(str(lines.head.runId) ?? '');
+  if (machine === null || rows === undefined || rows.length !== lines.count) return null;
+  const chosen = chooseTypical(rows);
+  for (const { config, pick } of chosen) {
+    if (pick === null) continue;
+    let w: unknown;
     try {
-      return summarizeWindows(file, lines.head, lines.windows);
-    } catch (err) {
-      if (!(err instanceof NotInLayout)) throw err;
+      w = JSON.parse(lines.line(pick));
+    } catch {
+      return null;
     }
+    const row = rows[pick] as RowWindow;
+    if (!sameWindow(row, rowWindowOf(w))) return null;
+    // Ranked by the CSV's energy: the same window the sidecar's own (unrounded) energy ranks there, save near-ties.
+    config.typical = { repetition: row.repetition, rankValue: rowWindowOf(w)?.rank ?? row.rank, sources: typicalSources(w) };
+  }
+  return sidecarOf(file, machine, lines.head, chosen.map((c) => c.config), lines.count);
+}
+
+/**
+ * Summarizes a sidecar from the rows of the CSV beside it (`runs`: its rows by run id, in file order) when it is in
+ * the sidecar layout and matches them: only the typical windows' lines are parsed. Null when it cannot be read so
+ * (then `summarizeSidecarText` parses it whole).
+ */
+export function summarizeSidecarLines(file: string, content: string | Uint8Array, runs: ReadonlyMap<string, RowWindow[]>): SidecarResult | null {
+  return summarizeFromRows(file, content, runs);
+}
+
+/**
+ * Parses and summarizes a sidecar; a parse error becomes a note. With `runs` (see `summarizeSidecarLines`), a
+ * sidecar in the sidecar layout is read without parsing its windows; any other is parsed whole.
+ */
+export function summarizeSidecarText(file: string, content: string | Uint8Array, runs?: ReadonlyMap<string, RowWindow[]>): SidecarResult {
+  if (runs !== undefined) {
+    const fromRows = summarizeFromRows(file, content, runs);
+    if (fromRows !== null) return fromRows;
   }
   let doc: unknown;
   try {
-    doc = JSON.parse(text);
+    doc = JSON.parse(typeof content === 'string' ? content : Buffer.from(content.buffer, content.byteOffset, content.byteLength).toString('utf8'));
   } catch (err) {
     return { sidecar: null, note: `${file} is not readable JSON (${err instanceof Error ? err.message.split('\n')[0] : String(err)})` };
   }

@@ -39,8 +39,12 @@ export interface Where {
   line: number;
 }
 
-/** One validated data row, with the cells the comparisons use. */
+/** One validated data row, with the cells the comparisons and the report use. */
 export interface ResultRow {
+  /** The run that wrote the row (its sidecar has the same run id). */
+  runId: string;
+  /** Repetition of the configuration within its run, from 1. */
+  repetition: number;
   machine: string;
   benchmark: string;
   kind: RowKind;
@@ -248,6 +252,8 @@ export function resultRowOf(row: Row): ResultRow {
   const text = (value: unknown): string | null => (value === null || value === undefined || value === '' ? null : String(value));
   const number = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
   return {
+    runId: String(row.run_id),
+    repetition: number(row.repetition) ?? 1,
     machine: String(row.machine),
     benchmark: String(row.benchmark),
     kind: row.kind as RowKind,
@@ -384,8 +390,9 @@ function parseRow(record: string[], columns: Columns, where: Where): ResultRow {
         : `schema_version ${quoteCell(version)} is not supported: this wattbench reads schema_version ${SCHEMA_VERSION} (use the wattbench that wrote the file, or re-run the benchmarks)`,
     );
   }
-  textCell(record, columns, 'run_id', where);
   const row: ResultRow = {
+    runId: textCell(record, columns, 'run_id', where),
+    repetition: integerCell(record, columns, 'repetition', where, true) as number,
     machine: textCell(record, columns, 'machine', where),
     benchmark: textCell(record, columns, 'benchmark', where),
     kind: oneOfCell(record, columns, 'kind', where, KINDS),
@@ -404,7 +411,6 @@ function parseRow(record: string[], columns: Columns, where: Where): ResultRow {
     workPerJ: numberCell(record, columns, 'work_per_j', where, false, 0),
     warnings: optionalTextCell(record, columns, 'warnings'),
   };
-  integerCell(record, columns, 'repetition', where, true);
   numberCell(record, columns, 'idle_power_w', where, false, 0);
   numberCell(record, columns, 'net_energy_j', where, false, null);
   numberCell(record, columns, 'cpu_util_pct', where, false, 0);

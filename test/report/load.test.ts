@@ -48,7 +48,7 @@ describe('loadResults', () => {
     expect(categorize('nvidia:0: window of 0.3 s is shorter than two sensor updates')).toBe('other');
   });
 
-  it('summarizes a sidecar: energy per source of every valid window and the median repetition with its timeline', async () => {
+  it('summarizes a sidecar: per configuration the median repetition, with each energy source\'s energy and timeline', async () => {
     const loaded = await loadResults([`${FIX}gpu-box.csv`]);
     const s = loaded.files[0]?.sidecar;
     expect(s?.machine).toBe('gpu-box');
@@ -56,17 +56,43 @@ describe('loadResults', () => {
     expect(s?.configs.map((c) => `${c.benchmark} x${c.threads}`)).toEqual(['sha256 x1', 'sha256 x2', 'json x1', 'json x2']);
     for (const c of s?.configs ?? []) {
       expect(c.valid).toBe(3);
-      const byId = Object.fromEntries(c.sources.map((x) => [x.id, x]));
+      const byId = Object.fromEntries((c.typical?.sources ?? []).map((x) => [x.id, x]));
+      expect(Object.keys(byId).sort()).toEqual(['meter:fake-wattmeter', 'nvidia:0', 'nvidia:1']);
       expect(byId['meter:fake-wattmeter']?.inTotal).toBe(true);
       expect(byId['nvidia:0']?.inTotal).toBe(false);
       expect(byId['nvidia:0']?.scope).toBe('gpu');
-      expect(byId['meter:fake-wattmeter']?.energiesJ).toHaveLength(3);
-      expect(c.typical?.sources.map((x) => x.id).sort()).toEqual(['meter:fake-wattmeter', 'nvidia:0', 'nvidia:1']);
+      expect(byId['meter:fake-wattmeter']?.energyJ).toBeGreaterThan(0);
+      expect(byId['nvidia:0']?.series.length).toBeGreaterThan(0);
     }
     // The typical window is the median repetition by total energy.
     const doc = JSON.parse(await readFile(`${FIX}gpu-box.json`, 'utf8')) as { windows: Array<{ benchmark: string; threads: number; repetition: number; energyJ: number }> };
     const json1 = doc.windows.filter((w) => w.benchmark === 'json' && w.threads === 1).sort((a, b) => a.energyJ - b.energyJ);
-    expect(s?.configs.find((c) => c.benchmark === 'json' && c.threads === 1)?.typical?.repetition).toBe(json1[1]?.repetition);
+    const typical = s?.configs.find((c) => c.benchmark === 'json' && c.threads === 1)?.typical;
+    expect(typical?.repetition).toBe(json1[1]?.repetition);
+    expect(typical?.rankValue).toBe(json1[1]?.energyJ);
+  });
+
+  it('reads a sidecar in the sidecar layout from the CSV rows: the windows not drawn are never parsed', async () => {
+    const csv = join(dir, 'layout.csv');
+    await copyFile(`${FIX}gpu-box.csv`, csv);
+    const doc = JSON.parse(await readFile(`${FIX}gpu-box.json`, 'utf8')) as Record<string, unknown> & { windows: Array<Record<string, unknown>> };
+    const { sidecarText } = await import('../../src/results/sidecar-text.js');
+    const whole = (await loadResults([`${FIX}gpu-box.csv`])).files[0]?.sidecar;
+    const drawn = new Set(whole?.configs.map((c) => `${c.benchmark}|${c.threads}|${c.typical?.repetition}`));
+    const text = sidecarText(doc)
+      .split('\n')
+      .map((line) => {
+        if (!line.startsWith('{"startedAt"')) return line;
+        const w = JSON.parse(line.replace(/,$/, '')) as { benchmark: string; threads: number; repetition: number };
+        // Break every window that is not drawn: parsing the text whole would now fail.
+        return drawn.has(`${w.benchmark}|${w.threads}|${w.repetition}`) ? line : line.replace('"benchmark"', '"benchmark"]]');
+      })
+      .join('\n');
+    await writeFile(join(dir, 'layout.json'), text);
+    expect(() => JSON.parse(text)).toThrow();
+    const loaded = await loadResults([csv]);
+    expect(loaded.files[0]?.sidecarNote).toBeNull();
+    expect({ ...loaded.files[0]?.sidecar, file: '' }).toEqual({ ...whole, file: '' });
   });
 
   it('notes a missing, unreadable or foreign sidecar, and still reads the CSV', async () => {
@@ -116,9 +142,15 @@ describe('sidecar summaries of hostile documents', () => {
     expect(r.sidecar?.sources.map((s) => s.id)).toEqual(['ok']);
     const c = r.sidecar?.configs[0];
     expect(c?.valid).toBe(2);
-    expect(c?.sources.map((s) => [s.id, s.energiesJ])).toEqual([['b', [3]]]);
-    expect(c?.typical?.repetition).toBe(2);
-    expect(c?.typical?.sources.map((s) => [s.id, s.series])).toEqual([['a', [[0, 1]]], ['b', [[0, 4], [0.1, 5]]]]);
+    // Of two valid windows the lower is the median: repetition 1, whose sources are not a list, so it has none.
+    expect(c?.typical).toEqual({ repetition: 1, rankValue: 0, sources: [] });
+    const two = summarizeSidecarDocument('x.json', {
+      machine: 'm',
+      windows: [
+        { valid: true, benchmark: 'k', repetition: 2, energyJ: 5, sources: [{ id: 'a', kind: 'gauge', energyJ: 'NaN', series: [[0, 1], ['t', 2], [1]] }, { id: 'b', kind: 'gauge', energyJ: 3, series: [[0, 4], [0.1, 5]] }, { id: 'c', kind: 'utilization', energyJ: 1 }] },
+      ],
+    });
+    expect(two.sidecar?.configs[0]?.typical?.sources.map((s) => [s.id, s.energyJ, s.series])).toEqual([['a', null, [[0, 1]]], ['b', 3, [[0, 4], [0.1, 5]]]]);
   });
 });
 
