@@ -271,11 +271,12 @@ export function summarizeSidecarDocument(file: string, doc: unknown): SidecarRes
 }
 
 /**
- * The summary of a sidecar in the sidecar layout whose windows are the rows of its run in the CSV, in order: the
- * typical windows are chosen from the rows and only their lines are parsed. Null when the sidecar is not in that
- * layout, has no rows here, or a chosen line is not the window its row describes (the caller then parses it whole).
+ * Summarizes a sidecar in the sidecar layout from the rows of the CSV beside it (`runs`: its rows by run id, in
+ * file order, which are its windows in order): the typical windows are chosen from the rows and only their lines are
+ * parsed. Null when the sidecar is not in that layout, has no rows here, or a chosen line is not the window its row
+ * describes (then `summarizeSidecarText` parses it whole).
  */
-function summarizeFromRows(file: string, content: string | Uint8Array, runs: ReadonlyMap<string, RowWindow[]>): SidecarResult | null {
+export function summarizeSidecarLines(file: string, content: string | Uint8Array, runs: ReadonlyMap<string, RowWindow[]>): SidecarResult | null {
   const lines = sidecarLines(content);
   if (lines === null) return null;
   const machine = str(lines.head.machine);
@@ -299,21 +300,12 @@ function summarizeFromRows(file: string, content: string | Uint8Array, runs: Rea
 }
 
 /**
- * Summarizes a sidecar from the rows of the CSV beside it (`runs`: its rows by run id, in file order) when it is in
- * the sidecar layout and matches them: only the typical windows' lines are parsed. Null when it cannot be read so
- * (then `summarizeSidecarText` parses it whole).
- */
-export function summarizeSidecarLines(file: string, content: string | Uint8Array, runs: ReadonlyMap<string, RowWindow[]>): SidecarResult | null {
-  return summarizeFromRows(file, content, runs);
-}
-
-/**
  * Parses and summarizes a sidecar; a parse error becomes a note. With `runs` (see `summarizeSidecarLines`), a
  * sidecar in the sidecar layout is read without parsing its windows; any other is parsed whole.
  */
 export function summarizeSidecarText(file: string, content: string | Uint8Array, runs?: ReadonlyMap<string, RowWindow[]>): SidecarResult {
   if (runs !== undefined) {
-    const fromRows = summarizeFromRows(file, content, runs);
+    const fromRows = summarizeSidecarLines(file, content, runs);
     if (fromRows !== null) return fromRows;
   }
   let doc: unknown;
