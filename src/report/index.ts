@@ -34,7 +34,7 @@ export interface BuildReportOptions {
   htmlName?: string;
   /** Clock for the page's timestamp (tests pin it). */
   now?: Date;
-  /** Threads that draw charts (0: this thread); default: two fewer than the cores (the CSV and a sidecar reader take two), at most MAX_RENDER_THREADS. */
+  /** Threads that draw charts (0: this thread); default: two fewer than the cores, at most MAX_RENDER_THREADS (on two cores, threads measured slower than this thread). */
   renderThreads?: number;
 }
 
@@ -48,13 +48,14 @@ export interface BuiltReport {
   chartWarnings: string[];
 }
 
-/** Chart threads a report uses at most: five charts, and the sidecars being read take cores too. */
+/** Chart threads a report uses at most: it draws five charts, and reads its files in this thread meanwhile. */
 export const MAX_RENDER_THREADS = 3;
 
 /**
  * Reads the files and builds the page and the Markdown; throws a UsageError for an unusable input. Charts are drawn
- * on worker threads; those drawn from the CSV rows alone start as soon as the rows are read, while the sidecars are
- * still being read, and are kept when the sidecars leave their specification unchanged (they are drawn again if not).
+ * on worker threads when there are cores to spare; those drawn from the CSV rows alone start as soon as the rows are
+ * read, before the sidecars are, and are kept when the sidecars leave their specification unchanged (they are drawn
+ * again if not).
  */
 export async function buildReport(csvPaths: readonly string[], options: BuildReportOptions = {}): Promise<BuiltReport> {
   const pool = new RenderPool(options.renderThreads ?? Math.min(MAX_RENDER_THREADS, Math.max(0, availableParallelism() - 2)));

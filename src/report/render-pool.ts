@@ -37,7 +37,7 @@ export class RenderPool {
     }
   }
 
-  /** Whether charts are drawn on worker threads. */
+  /** Worker threads drawing charts (0: charts are drawn in this thread). */
   get threads(): number {
     return this.slots.length;
   }
