@@ -11,7 +11,7 @@ export { Session, selectSources, newRunId, machineName, type SessionOptions } fr
 export type { RunResult, Window } from './runner/types.js';
 export { discoverSources, sourceContext, type DiscoverOptions } from './sources/discover.js';
 export type { Probe, Source, SourceInfo, SourceKind, Scope, Quality, ProbeState, CpuTimes, ReadResult, FileReader } from './sources/types.js';
-export { chooseModel, teadsModel, linearModel, type PowerModel, type EstimateOptions } from './sources/estimate-model.js';
+export { chooseModel, teadsModel, linearModel, type PowerModel, type EstimateOptions } from './sources/estimate/estimate-model.js';
 export { Sampler, type SampleRecord, type Mark, type SamplerOptions } from './sampler/sampler.js';
 export { WindowMeter, type Measurement } from './sampler/window.js';
 export { counterDelta, type CounterDelta } from './sampler/counter.js';

@@ -4,9 +4,9 @@ import type { RunPaths } from '../results/paths.js';
 import { writeRun } from '../results/write.js';
 import { toCsv } from '../results/csv.js';
 import { COLUMNS, windowToRow } from '../results/schema.js';
-import { readGovernor } from '../sources/cpufreq.js';
+import { readGovernor } from '../sources/cpu/cpufreq.js';
 import { sourceContext } from '../sources/discover.js';
-import { nodeFileReader } from '../sources/files.js';
+import { nodeFileReader } from '../sources/io/files.js';
 import type { Io } from './io.js';
 
 /** Writes a finished run (CSV, per-source CSV, sidecar with fingerprint) and prints it as JSON or as a summary. */

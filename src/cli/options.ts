@@ -1,7 +1,7 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { UsageError } from '../errors.js';
-import { parseMeterSpec, type MeterSpec } from '../sources/meters.js';
-import type { RedfishOptions } from '../sources/redfish.js';
+import { parseMeterSpec, type MeterSpec } from '../sources/meters/registry.js';
+import type { RedfishOptions } from '../sources/bmc/redfish.js';
 import type { SessionOptions } from '../runner/session.js';
 
 /** Options shared by the measuring commands, and their parsers (bad values are usage errors, exit 2). */

@@ -1,7 +1,7 @@
 import { DEFAULT_SEED, type Kernel } from '../../benchmarks/kernel.js';
 import { runOnTeam } from './kernel.js';
 import { KernelTeam } from './kernel-team.js';
-import { readOnBattery } from '../sources/power-supply.js';
+import { readOnBattery } from '../sources/system/power-supply.js';
 import type { Session } from './session.js';
 import type { Window } from './types.js';
 

@@ -1,4 +1,4 @@
-import { nodeFileReader } from '../../src/sources/files.js';
+import { nodeFileReader } from '../../src/sources/io/files.js';
 import type { FileReader } from '../../src/sources/types.js';
 
 /** Fixture roots shipped with the tests. */

@@ -10,9 +10,9 @@ import {
   parseRocmSmiBus,
   parseRocmSmiPower,
   type AmdGpuPower,
-} from '../../src/sources/amd-gpu.js';
-import { parseNpuAicore, parseNpuKeyValues, parseNpuPower, parseNpuSmiInfo, parseWattsToken, type NpuChipValue } from '../../src/sources/npu-smi-parse.js';
-import { classifyFailure, parseHelpFields, parseNvidiaCell, splitRow } from '../../src/sources/nvidia.js';
+} from '../../src/sources/accelerators/amd-gpu.js';
+import { parseNpuAicore, parseNpuKeyValues, parseNpuPower, parseNpuSmiInfo, parseWattsToken, type NpuChipValue } from '../../src/sources/accelerators/npu-smi-parse.js';
+import { classifyFailure, parseHelpFields, parseNvidiaCell, splitRow } from '../../src/sources/accelerators/nvidia.js';
 import {
   assertParser,
   damaged,

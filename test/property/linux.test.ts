@@ -2,11 +2,11 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { batteryPowerW, statusReason } from '../../src/sources/battery.js';
-import { readNumber } from '../../src/sources/files.js';
-import { hwmonChannels, hwmonScope, parseSysfsNumber } from '../../src/sources/hwmon.js';
-import { parseChildrenCpuS } from '../../src/sources/process-cpu.js';
-import { parseProcStat } from '../../src/sources/procstat.js';
+import { batteryPowerW, statusReason } from '../../src/sources/system/battery.js';
+import { readNumber } from '../../src/sources/io/files.js';
+import { hwmonChannels, hwmonScope, parseSysfsNumber } from '../../src/sources/system/hwmon.js';
+import { parseChildrenCpuS } from '../../src/sources/cpu/process-cpu.js';
+import { parseProcStat } from '../../src/sources/cpu/procstat.js';
 import type { FileReader, Scope } from '../../src/sources/types.js';
 import { assertParser, bytesText, damaged, FIXTURES, fixtures, numberText, RUNS, toolText, unicodeText } from './arbitraries.js';
 

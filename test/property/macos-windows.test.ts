@@ -1,9 +1,9 @@
 import { readdirSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parsePlist, type PlistValue } from '../../src/sources/plist.js';
-import { parsePowermetricsPlist, parsePowermetricsText, type PowermetricsSample } from '../../src/sources/powermetrics.js';
-import { emiChannelScope, parseTypeperf, parseTypeperfHeader, parseTypeperfRow, parseTypeperfValue, splitTypeperfCsv } from '../../src/sources/windows-emi.js';
+import { parsePlist, type PlistValue } from '../../src/sources/platform/plist.js';
+import { parsePowermetricsPlist, parsePowermetricsText, type PowermetricsSample } from '../../src/sources/platform/powermetrics.js';
+import { emiChannelScope, parseTypeperf, parseTypeperfHeader, parseTypeperfRow, parseTypeperfValue, splitTypeperfCsv } from '../../src/sources/platform/windows-emi.js';
 import { assertParser, expectNullOrInRange, FIXTURES, fixtures, numberText, RUNS, tokenSoup, toolText, unicodeText } from './arbitraries.js';
 
 const PM_FILES = readdirSync(`${FIXTURES}powermetrics/`);

@@ -1,10 +1,10 @@
 import { readdirSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { lastWatts, parseWattsLine } from '../../src/sources/command-meter.js';
-import { meterBaseId, parseMeterSpec, splitCommand } from '../../src/sources/meters.js';
-import { parseShellyGen1, parseShellyGen2 } from '../../src/sources/shelly.js';
-import { parseTasmotaStatus8, tasmotaWarning } from '../../src/sources/tasmota.js';
+import { lastWatts, parseWattsLine } from '../../src/sources/meters/command-meter.js';
+import { meterBaseId, parseMeterSpec, splitCommand } from '../../src/sources/meters/registry.js';
+import { parseShellyGen1, parseShellyGen2 } from '../../src/sources/meters/shelly.js';
+import { parseTasmotaStatus8, tasmotaWarning } from '../../src/sources/meters/tasmota.js';
 import { assertParser, expectIndex, expectNullOrInRange, FIXTURES, fixtures, jsonText, numberText, RUNS, toolText, unicodeText } from './arbitraries.js';
 
 const PLUGS = fixtures(...readdirSync(`${FIXTURES}plugs/`).filter((f) => f.endsWith('.json') || f.endsWith('.html')).map((f) => `plugs/${f}`));

@@ -1,9 +1,9 @@
 import { readdirSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseDcmiPowerReading } from '../../src/sources/ipmi.js';
-import { parsePerfStatLine } from '../../src/sources/perf.js';
-import { parseRedfishChassis, parseRedfishEnvironment, parseRedfishMembers, parseRedfishPower } from '../../src/sources/redfish.js';
+import { parseDcmiPowerReading } from '../../src/sources/bmc/ipmi.js';
+import { parsePerfStatLine } from '../../src/sources/cpu/perf.js';
+import { parseRedfishChassis, parseRedfishEnvironment, parseRedfishMembers, parseRedfishPower } from '../../src/sources/bmc/redfish.js';
 import { assertParser, expectIndex, expectNullOrInRange, FIXTURES, fixtures, jsonText, numberText, RUNS, toolText } from './arbitraries.js';
 
 const IPMI = fixtures(...readdirSync(`${FIXTURES}ipmi/`).filter((f) => f.endsWith('.txt')).map((f) => `ipmi/${f}`));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { windowWarnings } from '../../src/runner/warnings.js';
 import type { Measurement } from '../../src/sampler/window.js';
-import { readOnBattery } from '../../src/sources/power-supply.js';
+import { readOnBattery } from '../../src/sources/system/power-supply.js';
 import { sourceContext } from '../../src/sources/discover.js';
 import { seamReader, sysfs } from '../helpers/fake-files.js';
 

@@ -1,0 +1,222 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { monotonicS } from '../../units.js';
+import { Lease, type LeaseHolder } from './lease.js';
+import { spawnFailure } from './tool.js';
+import type { ReadResult } from '../types.js';
+
+/**
+ * A long-running tool that prints samples as it measures (`nvidia-smi -lms`, `powermetrics`, `perf stat -I`):
+ * one process for the whole run instead of one spawn per sample. Lines (or NUL-separated records) are handed to a
+ * parser as they arrive, each with its monotonic arrival time; when the tool exits on its own, what it printed after
+ * its last separator is handed over as a final record (not when wattbench stopped it: that record may be cut short).
+ */
+
+/** Options for a streaming tool. */
+export interface StreamOptions {
+  /** Called for each record with its arrival time. Must not throw; garbage is the parser's to ignore. */
+  onRecord(record: string, atS: number): void;
+  /** Record separator: newline (default) or NUL (powermetrics plists). */
+  separator?: '\n' | '\0';
+  /** How long `start()` waits for the first record. */
+  firstRecordTimeoutMs: number;
+  /** A record longer than this is dropped (a tool printing garbage without separators cannot exhaust memory). */
+  maxRecordBytes?: number;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** A streaming tool process. */
+export class ToolStream {
+  private child: ChildProcess | null = null;
+  private buffer = '';
+  private stderrTail = '';
+  /** Set by `close()`: a record cut short by our own kill is not flushed as one. */
+  private stopping = false;
+  /** Monotonic time of the last record, or null before the first. */
+  lastRecordAtS: number | null = null;
+  /** Why the stream ended, once it has. */
+  endReason: string | null = null;
+
+  constructor(
+    readonly file: string,
+    readonly args: string[],
+    private readonly options: StreamOptions,
+  ) {}
+
+  /** Starts the tool and waits for its first record; a failure is a reason, never an exception. */
+  start(): Promise<{ ok: true } | { ok: false; reason: string; state: 'absent' | 'permission' | 'error' }> {
+    return new Promise((resolve) => {
+      let settled = false;
+      const settle = (r: { ok: true } | { ok: false; reason: string; state: 'absent' | 'permission' | 'error' }): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        resolve(r);
+      };
+      const child = spawn(this.file, this.args, { stdio: ['ignore', 'pipe', 'pipe'], shell: false, env: this.options.env ?? process.env });
+      this.child = child;
+      const timer = setTimeout(() => {
+        const why = `${this.file} printed nothing within ${this.options.firstRecordTimeoutMs} ms${this.stderrTail ? `: ${this.stderrTail}` : ''}`;
+        void this.close();
+        settle({ ok: false, reason: why, state: 'error' });
+      }, this.options.firstRecordTimeoutMs);
+      child.stdout?.setEncoding('utf8');
+      child.stdout?.on('data', (chunk: string) => {
+        this.take(chunk);
+        if (this.lastRecordAtS !== null) settle({ ok: true });
+      });
+      child.stderr?.setEncoding('utf8');
+      child.stderr?.on('data', (chunk: string) => {
+        this.stderrTail = (this.stderrTail + chunk).slice(-300).trim();
+      });
+      child.once('error', (e: NodeJS.ErrnoException) => {
+        const f = spawnFailure(this.file, e);
+        this.endReason = f.reason;
+        settle({ ok: false, ...f });
+      });
+      child.once('close', (code, signal) => {
+        // A tool that exits after a last record without a separator still printed that record.
+        const flushed = !this.stopping && this.flush();
+        this.endReason ??= `${this.file} exited (${signal ?? `code ${code}`})${this.stderrTail ? `: ${this.stderrTail.split('\n')[0]}` : ''}`;
+        this.child = null;
+        settle(flushed ? { ok: true } : { ok: false, reason: this.endReason, state: 'error' });
+      });
+    });
+  }
+
+  /** True while the process runs. */
+  get alive(): boolean {
+    return this.child !== null;
+  }
+
+  /** Stops the tool: SIGTERM, then SIGKILL after a second. */
+  async close(): Promise<void> {
+    const child = this.child;
+    if (!child) return;
+    this.stopping = true;
+    this.endReason ??= 'stopped by wattbench';
+    await new Promise<void>((resolve) => {
+      const kill = setTimeout(() => child.kill('SIGKILL'), 1000);
+      child.once('close', () => {
+        clearTimeout(kill);
+        resolve();
+      });
+      child.kill('SIGTERM');
+    });
+  }
+
+  private take(chunk: string): void {
+    const sep = this.options.separator ?? '\n';
+    const max = this.options.maxRecordBytes ?? 1 << 20;
+    this.buffer += chunk;
+    let at = this.buffer.indexOf(sep);
+    while (at !== -1) {
+      const record = this.buffer.slice(0, at);
+      this.buffer = this.buffer.slice(at + 1);
+      const atS = monotonicS();
+      this.lastRecordAtS = atS;
+      if (record.trim() !== '') this.options.onRecord(record, atS);
+      at = this.buffer.indexOf(sep);
+    }
+    if (this.buffer.length > max) this.buffer = '';
+  }
+
+  /** Hands what is left after the last separator to the parser as a final record; returns whether there was one. */
+  private flush(): boolean {
+    const record = this.buffer;
+    this.buffer = '';
+    if (record.trim() === '') return false;
+    const atS = monotonicS();
+    this.lastRecordAtS = atS;
+    this.options.onRecord(record, atS);
+    return true;
+  }
+}
+
+/** A value held by a shared stream for one key, with the arrival time of the record that carried it. */
+export interface Stamped {
+  value: number;
+  atS: number;
+}
+
+/** Settings of a shared stream. */
+export interface SharedStreamOptions {
+  /** Name of the tool in reasons (`perf`, `powermetrics`, `typeperf`). */
+  label: string;
+  /** What one record is called in reasons: `line` or `record`. */
+  recordName: 'line' | 'record';
+  env: NodeJS.ProcessEnv;
+  separator?: '\n' | '\0';
+  firstRecordTimeoutMs: number;
+  /** A value older than this is refused: a tool that stalls keeps running but prints nothing. */
+  staleAfterS: number;
+}
+
+/**
+ * One streaming tool shared by several sources (one process for all of them): started with the first source and
+ * stopped with the last (a `Lease`), its latest value per key refused once stale, after a failed start, or after the
+ * tool died. Subclasses parse records into `latest` and may mark a key unusable.
+ */
+export abstract class SharedToolStream<K> {
+  protected stream: ToolStream | null = null;
+  /** The last record that could not be read, quoted, or null after a good one. */
+  protected garbage: string | null = null;
+  protected readonly latest = new Map<K, Stamped>();
+  private startFailure: string | null = null;
+  private readonly lease = new Lease(
+    () => this.launch(),
+    () => this.stream?.close(),
+  );
+
+  constructor(
+    private readonly file: string,
+    private readonly args: string[],
+    private readonly options: SharedStreamOptions,
+  ) {}
+
+  /** Start and close for one source: the stream runs while any source holds it. */
+  holder(): LeaseHolder {
+    return this.lease.holder();
+  }
+
+  /** The latest value for `key`, or why there is none; `missing` and `stale` word the reasons for this tool. */
+  protected readLatest(key: K, missing: string, stale: (age: string) => string): ReadResult<number> {
+    const { label, recordName } = this.options;
+    if (!this.stream) return { ok: false, reason: `${label} stream not started` };
+    if (this.startFailure) return { ok: false, reason: this.startFailure };
+    if (!this.stream.alive) return { ok: false, reason: this.stream.endReason ?? `${label} stopped` };
+    const unusable = this.unusable(key);
+    if (unusable) return { ok: false, reason: unusable };
+    const note = this.garbage ? `; last ${recordName} unreadable: ${this.garbage}` : '';
+    const last = this.latest.get(key);
+    if (!last) return { ok: false, reason: `${missing}${note}` };
+    const ageS = monotonicS() - last.atS;
+    if (ageS > this.options.staleAfterS) return { ok: false, reason: `${stale(ageS.toFixed(1))}${note}` };
+    return { ok: true, value: last.value, atS: last.atS };
+  }
+
+  /** Why `key` can no longer give a value (a counter perf stopped counting), or null. */
+  protected unusable(_key: K): string | null {
+    return null;
+  }
+
+  /** Clears a subclass's own parsing state before a (re)start. */
+  protected abstract reset(): void;
+
+  /** Parses one record; must not throw. */
+  protected abstract take(record: string, atS: number): void;
+
+  private async launch(): Promise<void> {
+    this.latest.clear();
+    this.startFailure = null;
+    this.garbage = null;
+    this.reset();
+    this.stream = new ToolStream(this.file, this.args, {
+      env: this.options.env,
+      ...(this.options.separator ? { separator: this.options.separator } : {}),
+      firstRecordTimeoutMs: this.options.firstRecordTimeoutMs,
+      onRecord: (record, atS) => this.take(record, atS),
+    });
+    const started = await this.stream.start();
+    if (!started.ok) this.startFailure = started.reason;
+  }
+}

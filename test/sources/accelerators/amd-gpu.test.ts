@@ -1,0 +1,294 @@
+import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  extractJson,
+  normaliseBdf,
+  parseAmdSmiList,
+  parseAmdSmiPower,
+  parsePowerValue,
+  parseRocmSmiBus,
+  parseRocmSmiPower,
+  probeAmdGpu,
+} from '../../../src/sources/accelerators/amd-gpu.js';
+import { sourceContext } from '../../../src/sources/discover.js';
+import { UNCOUNTED_SCOPE } from '../../../src/sources/system/hwmon.js';
+import type { Probe } from '../../../src/sources/types.js';
+import { totalRule } from '../../../src/sampler/total.js';
+import { FIXTURES, seamReader } from '../../helpers/fake-files.js';
+import { fakeTools } from '../../helpers/fake-tools.js';
+
+const fixture = (name: string): string => readFileSync(`${FIXTURES}amd/${name}`, 'utf8');
+const tree = (name: string): string => `${FIXTURES}sysfs-hwmon/${name}`;
+const NO_SYSFS = `${FIXTURES}sysfs/vm`;
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  await Promise.all(cleanups.splice(0).map((c) => c()));
+});
+
+/** An environment whose PATH holds only the named fakes and node itself, so a real ROCm install cannot leak in. */
+async function tools(names: string[], env: Record<string, string> = {}): Promise<NodeJS.ProcessEnv> {
+  const t = await fakeTools(names, env);
+  cleanups.push(t.cleanup);
+  return { ...t.env, PATH: `${t.dir}:${dirname(process.execPath)}` };
+}
+
+async function probe(sysfs: string, env: NodeJS.ProcessEnv, options: { timeoutMs?: number; intervalMs?: number } = {}): Promise<Map<string, Probe>> {
+  const ctx = sourceContext({ sysfs, env, intervalMs: options.intervalMs ?? 100 });
+  const probes = await probeAmdGpu(ctx, { timeoutMs: options.timeoutMs ?? 3000 });
+  cleanups.push(async () => {
+    await Promise.all(probes.map((p) => p.source?.close?.()));
+    await ctx.files.close?.();
+  });
+  return new Map(probes.map((p) => [p.info.id, p]));
+}
+
+const inTotal = (p: Map<string, Probe>): string[] => totalRule([...p.values()].filter((x) => x.state === 'ok').map((x) => x.info)).ids;
+
+describe('amd-smi and rocm-smi parsing', () => {
+  it('reads the 6.1+ bare list with value/unit objects after a warning line', () => {
+    expect(parseAmdSmiPower(fixture('amd-smi-6.1-power.json'))).toEqual([{ index: 0, powerW: 35, reason: null, secondaryDie: false }]);
+  });
+
+  it('reads the 26.x gpu_data wrapper after Python SyntaxWarning lines', () => {
+    expect(parseAmdSmiPower(fixture('amd-smi-26-power.json'))?.map((g) => [g.index, g.powerW])).toEqual([
+      [0, 250.25],
+      [1, 180.5],
+    ]);
+  });
+
+  it('reads the pre-6.1 bare numbers (average_socket_power)', () => {
+    expect(parseAmdSmiPower(fixture('amd-smi-6.0-power.json'))?.[0]?.powerW).toBe(42);
+  });
+
+  it('tells a secondary die from an unsupported N/A', () => {
+    const gpus = parseAmdSmiPower(fixture('amd-smi-mi250-power.json'));
+    expect(gpus?.map((g) => [g.index, g.powerW, g.secondaryDie])).toEqual([
+      [0, 91, false],
+      [1, null, true],
+      [2, null, false],
+    ]);
+    expect(gpus?.[1]?.reason).toMatch(/secondary die/);
+    expect(gpus?.[2]?.reason).toMatch(/N\/A/);
+  });
+
+  it('reads the rocm-smi legacy string map, the APU key and the secondary die, and an amd-smi-style list', () => {
+    expect(parseRocmSmiPower(fixture('rocm-smi-legacy.json'))?.map((g) => [g.index, g.powerW])).toEqual([
+      [0, 19],
+      [1, 112],
+    ]);
+    expect(parseRocmSmiPower(fixture('rocm-smi-apu.json'))?.[0]?.powerW).toBeCloseTo(8.123, 9);
+    expect(parseRocmSmiPower(fixture('rocm-smi-secondary-die.json'))?.map((g) => [g.powerW, g.secondaryDie])).toEqual([
+      [95, false],
+      [null, true],
+    ]);
+    expect(parseRocmSmiPower(fixture('amd-smi-6.1-power.json'))?.[0]?.powerW).toBe(35);
+  });
+
+  it('parses every value shape and refuses garbage values without throwing', () => {
+    expect(parsePowerValue({ value: 10, unit: 'W' })).toEqual({ ok: true, powerW: 10 });
+    expect(parsePowerValue({ value: '180500', unit: 'mW' })).toEqual({ ok: true, powerW: 180.5 });
+    expect(parsePowerValue('19.0')).toEqual({ ok: true, powerW: 19 });
+    expect(parsePowerValue('124 W')).toEqual({ ok: true, powerW: 124 });
+    expect(parsePowerValue('19000', 'mW')).toEqual({ ok: true, powerW: 19 });
+    expect(parsePowerValue({ value: 'N/A', unit: 'W' })).toMatchObject({ ok: false, secondaryDie: false });
+    expect(parsePowerValue('N/A (Secondary die)')).toMatchObject({ ok: false, secondaryDie: true });
+    for (const bad of [-3, Number.NaN, 1e12, '1e999', 'lots', null, undefined, [], { value: 5, unit: 'kelvin' }, { value: {} }]) {
+      expect(parsePowerValue(bad).ok).toBe(false);
+    }
+  });
+
+  it('returns null for garbage, truncated and empty output', () => {
+    const truncated = fixture('amd-smi-26-power.json').slice(0, 400);
+    const bytes = Buffer.from(Array.from({ length: 512 }, (_, i) => (i * 97 + 13) % 256)).toString('latin1');
+    for (const text of [fixture('garbage.txt'), truncated, bytes, '', '{}', '[1, 2, 3]', '{"card0": "x"}', 'null']) {
+      expect(parseAmdSmiPower(text)).toBeNull();
+      expect(parseRocmSmiPower(text)).toBeNull();
+    }
+  });
+
+  it('finds the JSON after warning lines that themselves open with a bracket', () => {
+    expect(extractJson('[WARNING] low power state [card0]\n{"card0": {"Average Graphics Package Power (W)": "5"}}\n')).toEqual({
+      card0: { 'Average Graphics Package Power (W)': '5' },
+    });
+    expect(extractJson('no json here')).toBeUndefined();
+  });
+
+  it('reads bus ids from amd-smi list (bare and wrapped) and rocm-smi --showbus', () => {
+    expect([...(parseAmdSmiList(fixture('amd-smi-list.json')) ?? [])]).toEqual([[0, '0000:03:00.0']]);
+    expect([...(parseAmdSmiList(fixture('amd-smi-26-list.json')) ?? [])]).toEqual([
+      [0, '0000:83:00.0'],
+      [1, '0000:03:00.0'],
+    ]);
+    expect([...(parseRocmSmiBus(fixture('rocm-smi-bus.json')) ?? [])]).toEqual([
+      [0, '0000:83:00.0'],
+      [1, '0000:03:00.0'],
+    ]);
+    expect(parseAmdSmiList(fixture('garbage.txt'))).toBeNull();
+    expect(normaliseBdf('0C:00.0')).toBe('0000:0c:00.0');
+    expect(normaliseBdf('not a bus')).toBeNull();
+  });
+});
+
+describe('amdgpu hwmon', () => {
+  it('reads power1_average in watts with busy % and the junction temperature', async () => {
+    const p = await probe(tree('amdgpu-avg'), await tools([]));
+    expect([...p.keys()]).toEqual(['amdgpu:0', 'amdgpu:0:util', 'amdgpu:0:temp']);
+    const gpu = p.get('amdgpu:0');
+    expect(gpu?.state).toBe('ok');
+    expect(gpu?.info).toMatchObject({ kind: 'gauge', scope: 'gpu', quality: 'measured' });
+    expect(gpu?.info.description).toMatch(/power1_average, µW, averaged/);
+    expect(await gpu?.source?.read()).toEqual({ ok: true, value: 35.123 });
+    expect(p.get('amdgpu:0:util')?.info).toMatchObject({ kind: 'utilization', scope: 'gpu' });
+    expect(await p.get('amdgpu:0:util')?.source?.read()).toEqual({ ok: true, value: 37 });
+    expect(p.get('amdgpu:0:temp')?.info).toMatchObject({ kind: 'temperature', scope: 'gpu' });
+    expect(await p.get('amdgpu:0:temp')?.source?.read()).toEqual({ ok: true, value: 48 });
+    expect(inTotal(p)).toEqual(['amdgpu:0']);
+  });
+
+  it('falls back to power1_input (instantaneous) when power1_average is missing', async () => {
+    const p = await probe(tree('amdgpu-input'), await tools([]));
+    expect(p.get('amdgpu:0')?.info.description).toMatch(/power1_input, µW, instantaneous/);
+    expect(await p.get('amdgpu:0')?.source?.read()).toEqual({ ok: true, value: 12.345 });
+    expect(await p.get('amdgpu:0:util')?.source?.read()).toEqual({ ok: true, value: 0 });
+    expect(await p.get('amdgpu:0:temp')?.source?.read()).toEqual({ ok: true, value: 38 });
+  });
+
+  it('treats EPERM from a runtime-suspended GPU as absent, not as a permission problem', async () => {
+    const ctx = sourceContext({ sysfs: tree('amdgpu-avg'), env: await tools([]), files: seamReader({ fail: (path) => (path.endsWith('power1_average') ? 'EPERM' : null) }) });
+    const gpu = (await probeAmdGpu(ctx)).find((x) => x.info.id === 'amdgpu:0');
+    expect(gpu?.state).toBe('absent');
+    expect(gpu?.fix).toBeNull();
+    expect(gpu?.reason).toMatch(/^EPERM reading .*power1_average/);
+  });
+
+  it('keeps an APU out of totals: its power1 includes the CPU', async () => {
+    const gpu = (await probe(tree('amdgpu-apu'), await tools([]))).get('amdgpu:0');
+    expect(gpu?.state).toBe('ok');
+    expect(gpu?.info.scope).toBe(UNCOUNTED_SCOPE);
+    expect(gpu?.reason).toMatch(/APU/);
+  });
+});
+
+describe('AMD GPUs through amd-smi and rocm-smi', () => {
+  it('prefers hwmon and marks the amd-smi reading of the same PCI device as its duplicate, without polling it', async () => {
+    const p = await probe(tree('amdgpu-avg'), await tools(['amd-smi']));
+    const dup = p.get('amdgpu:0:amd-smi');
+    expect(dup?.state).toBe('ok');
+    expect(dup?.info).toMatchObject({ kind: 'gauge', scope: 'gpu', duplicateOf: 'amdgpu:0' });
+    await dup?.source?.start?.();
+    expect(await dup?.source?.read()).toMatchObject({ ok: false, reason: expect.stringMatching(/not polled: amdgpu:0/) });
+    expect(inTotal(p)).toEqual(['amdgpu:0']);
+  });
+
+  it('matches the 26.x wrapper GPUs by PCI address, not by order', async () => {
+    const p = await probe(tree('amdgpu-two'), await tools(['amd-smi'], { FAKE_AMD_SMI_MODE: 'wrapper' }));
+    expect(await p.get('amdgpu:0')?.source?.read()).toEqual({ ok: true, value: 180 });
+    expect(await p.get('amdgpu:1')?.source?.read()).toEqual({ ok: true, value: 250 });
+    // amd-smi GPU 0 is at 0000:83:00.0, which is hwmon position 1.
+    expect(p.get('amdgpu:1:amd-smi')?.info.duplicateOf).toBe('amdgpu:1');
+    expect(p.get('amdgpu:1:amd-smi')?.info.description).toMatch(/socket power of GPU 0/);
+    expect(p.get('amdgpu:0:amd-smi')?.info.duplicateOf).toBe('amdgpu:0');
+    expect(inTotal(p)).toEqual(['amdgpu:0', 'amdgpu:1']);
+  });
+
+  it('polls amd-smi in the background when there is no hwmon, and reads the latest value', async () => {
+    const p = await probe(NO_SYSFS, await tools(['amd-smi']), { intervalMs: 2000 });
+    const gpu = p.get('amdgpu:0');
+    expect(gpu?.state).toBe('ok');
+    expect(gpu?.info).toMatchObject({ kind: 'gauge', scope: 'gpu', quality: 'measured', updatePeriodS: 2 });
+    expect(gpu?.info.duplicateOf).toBeUndefined();
+    expect(await gpu?.source?.read()).toMatchObject({ ok: false, reason: expect.stringMatching(/polled only while measuring/) });
+    await gpu?.source?.start?.();
+    await gpu?.source?.start?.();
+    const r = await gpu?.source?.read();
+    expect(r).toMatchObject({ ok: true, value: 35 });
+    expect(typeof (r as { atS?: number }).atS).toBe('number');
+    await gpu?.source?.close?.();
+    await gpu?.source?.close?.();
+    expect((await gpu?.source?.read())?.ok).toBe(false);
+  });
+
+  it('lists a secondary die as a duplicate of its primary and an N/A GPU as absent', async () => {
+    const p = await probe(NO_SYSFS, await tools(['amd-smi'], { FAKE_AMD_SMI_MODE: 'secondary-die' }));
+    expect(p.get('amdgpu:0')?.state).toBe('ok');
+    const secondary = p.get('amdgpu:1');
+    expect(secondary?.state).toBe('ok');
+    expect(secondary?.info.duplicateOf).toBe('amdgpu:0');
+    expect(secondary?.reason).toMatch(/secondary die/);
+    expect(p.get('amdgpu:2')?.state).toBe('absent');
+    expect(p.get('amdgpu:2')?.reason).toMatch(/N\/A/);
+    await p.get('amdgpu:0')?.source?.start?.();
+    await secondary?.source?.start?.();
+    expect(await p.get('amdgpu:0')?.source?.read()).toMatchObject({ ok: true, value: 91 });
+    expect(await secondary?.source?.read()).toMatchObject({ ok: false, reason: expect.stringMatching(/secondary die/) });
+    expect(inTotal(p)).toEqual(['amdgpu:0']);
+  });
+
+  it('with MI250X hwmon, the secondary die points at the hwmon primary on both paths', async () => {
+    const p = await probe(tree('amdgpu-mi250'), await tools(['amd-smi'], { FAKE_AMD_SMI_MODE: 'secondary-die' }));
+    expect(await p.get('amdgpu:0')?.source?.read()).toEqual({ ok: true, value: 91 });
+    expect(p.get('amdgpu:1')?.info.duplicateOf).toBe('amdgpu:0');
+    expect(await p.get('amdgpu:1')?.source?.read()).toMatchObject({ ok: false, reason: expect.stringMatching(/secondary die.*amdgpu:0/) });
+    expect(p.get('amdgpu:0:amd-smi')?.info.duplicateOf).toBe('amdgpu:0');
+    expect(p.get('amdgpu:1:amd-smi')?.info.duplicateOf).toBe('amdgpu:0');
+    expect(p.get('amdgpu:amd-smi:2')?.state).toBe('absent');
+    expect(inTotal(p)).toEqual(['amdgpu:0']);
+  });
+
+  it('falls back to rocm-smi when amd-smi is absent', async () => {
+    const p = await probe(NO_SYSFS, await tools(['rocm-smi']));
+    expect([...p.keys()]).toEqual(['amdgpu:0', 'amdgpu:1']);
+    expect(p.get('amdgpu:1')?.info.description).toMatch(/^rocm-smi --showpower --json/);
+    await p.get('amdgpu:1')?.source?.start?.();
+    expect(await p.get('amdgpu:1')?.source?.read()).toMatchObject({ ok: true, value: 112 });
+  });
+
+  it('falls back to rocm-smi when amd-smi fails, matching cards by --showbus', async () => {
+    const p = await probe(tree('amdgpu-two'), await tools(['amd-smi', 'rocm-smi'], { FAKE_AMD_SMI_MODE: 'error' }));
+    expect(p.get('amdgpu:1:rocm-smi')?.info.duplicateOf).toBe('amdgpu:1');
+    expect(p.get('amdgpu:0:rocm-smi')?.info.duplicateOf).toBe('amdgpu:0');
+    expect(inTotal(p)).toEqual(['amdgpu:0', 'amdgpu:1']);
+  });
+
+  it('says absent when there is neither hwmon nor a ROCm tool', async () => {
+    const probes = [...(await probe(NO_SYSFS, await tools([]))).values()];
+    expect(probes).toHaveLength(1);
+    expect(probes[0]).toMatchObject({ state: 'absent', info: { id: 'amdgpu' } });
+    expect(probes[0]?.reason).toMatch(/no amdgpu hwmon device.*neither amd-smi nor rocm-smi is on PATH/);
+  });
+
+  it('says absent when amd-smi lists no GPU', async () => {
+    const probes = [...(await probe(NO_SYSFS, await tools(['amd-smi'], { FAKE_AMD_SMI_MODE: 'empty' }))).values()];
+    expect(probes).toHaveLength(1);
+    expect(probes[0]?.state).toBe('absent');
+    expect(probes[0]?.reason).toMatch(/list no GPU/);
+  });
+
+  it('reports a failing amd-smi as an error with the driver fix, and a permission failure with the group fix', async () => {
+    const error = [...(await probe(NO_SYSFS, await tools(['amd-smi'], { FAKE_AMD_SMI_MODE: 'error' }))).values()];
+    expect(error).toHaveLength(1);
+    expect(error[0]?.state).toBe('error');
+    expect(error[0]?.reason).toMatch(/amd-smi exited with 1: ERROR: Unable to initialize amdsmi: AMDSMI_STATUS_DRIVER_NOT_LOADED/);
+    expect(error[0]?.fix).toMatch(/modprobe amdgpu/);
+    const perm = [...(await probe(NO_SYSFS, await tools(['amd-smi'], { FAKE_AMD_SMI_MODE: 'permission' }))).values()];
+    expect(perm[0]?.state).toBe('permission');
+    expect(perm[0]?.fix).toMatch(/usermod -aG render,video/);
+  });
+
+  it('kills a hanging amd-smi at the timeout and says so', async () => {
+    const probes = [...(await probe(NO_SYSFS, await tools(['amd-smi'], { FAKE_AMD_SMI_MODE: 'hang' }), { timeoutMs: 300 })).values()];
+    expect(probes).toHaveLength(1);
+    expect(probes[0]?.state).toBe('error');
+    expect(probes[0]?.reason).toMatch(/amd-smi metric --power --json gave no answer within 300 ms \(killed\)/);
+  });
+
+  it('reports garbage output as an error, and says nothing about a broken tool when hwmon reads the GPU', async () => {
+    const garbage = [...(await probe(NO_SYSFS, await tools(['amd-smi'], { FAKE_AMD_SMI_MODE: 'garbage' }))).values()];
+    expect(garbage[0]?.state).toBe('error');
+    expect(garbage[0]?.reason).toMatch(/printed no power JSON: Traceback/);
+    const withHwmon = await probe(tree('amdgpu-avg'), await tools(['amd-smi'], { FAKE_AMD_SMI_MODE: 'garbage' }));
+    expect([...withHwmon.keys()]).toEqual(['amdgpu:0', 'amdgpu:0:util', 'amdgpu:0:temp']);
+  });
+});
