@@ -7,6 +7,7 @@ import type { Probe } from '../../../src/sources/types.js';
 import { totalRule } from '../../../src/sampler/total.js';
 import { FIXTURES, seamReader } from '../../helpers/fake-files.js';
 import { fakeTools } from '../../helpers/fake-tools.js';
+import { ManualClock } from '../../helpers/manual-clock.js';
 
 const tree = (name: string): string => `${FIXTURES}sysfs-hwmon/${name}`;
 const NO_SYSFS = `${FIXTURES}sysfs/vm`;
@@ -23,9 +24,9 @@ async function tools(names: string[], env: Record<string, string> = {}): Promise
   return { ...t.env, PATH: `${t.dir}:${dirname(process.execPath)}` };
 }
 
-async function probe(sysfs: string, env: NodeJS.ProcessEnv, options: { timeoutMs?: number; intervalMs?: number } = {}): Promise<Map<string, Probe>> {
+async function probe(sysfs: string, env: NodeJS.ProcessEnv, options: { timeoutMs?: number; intervalMs?: number; clock?: ManualClock } = {}): Promise<Map<string, Probe>> {
   const ctx = sourceContext({ sysfs, env, intervalMs: options.intervalMs ?? 100 });
-  const probes = await probeAmdGpu(ctx, { timeoutMs: options.timeoutMs ?? 3000 });
+  const probes = await probeAmdGpu(ctx, { timeoutMs: options.timeoutMs ?? 3000, ...(options.clock ? { clock: options.clock } : {}) });
   cleanups.push(async () => {
     await Promise.all(probes.map((p) => p.source?.close?.()));
     await ctx.files.close?.();
@@ -194,5 +195,35 @@ describe('AMD GPUs through amd-smi and rocm-smi', () => {
     expect(garbage[0]?.reason).toMatch(/printed no power JSON: Traceback/);
     const withHwmon = await probe(tree('amdgpu-avg'), await tools(['amd-smi'], { FAKE_AMD_SMI_MODE: 'garbage' }));
     expect([...withHwmon.keys()]).toEqual(['amdgpu:0', 'amdgpu:0:util', 'amdgpu:0:temp']);
+  });
+
+  it('leaves nothing polling amd-smi when a source closes while its first poll is in flight', async () => {
+    const clock = new ManualClock();
+    const p = await probe(NO_SYSFS, await tools(['amd-smi']), { clock });
+    const gpu = p.get('amdgpu:0')?.source;
+    const started = gpu?.start?.();
+    const closed = gpu?.close?.();
+    await Promise.all([started, closed]);
+    // The poller's next request would be a timer on this clock: there is none, however long it runs.
+    await clock.advance(10_000);
+    expect(clock.timers).toBe(0);
+    expect(await gpu?.read()).toMatchObject({ ok: false, reason: expect.stringMatching(/polled only while measuring/) });
+  });
+
+  it('polls amd-smi once per period on its clock while started, and stops with the close', async () => {
+    const clock = new ManualClock();
+    const p = await probe(NO_SYSFS, await tools(['amd-smi']), { clock });
+    const gpu = p.get('amdgpu:0')?.source;
+    await gpu?.start?.();
+    expect(await gpu?.read()).toMatchObject({ ok: true, value: 35 });
+    expect(clock.timers).toBe(1);
+    await clock.advance(999);
+    expect(clock.timers).toBe(1);
+    // Due: the timer fires and the next amd-smi runs; its successor is set once that run has answered.
+    await clock.advance(1);
+    expect(clock.timers).toBe(0);
+    await expect.poll(() => clock.timers, { timeout: 5000 }).toBe(1);
+    await gpu?.close?.();
+    expect(clock.timers).toBe(0);
   });
 });
