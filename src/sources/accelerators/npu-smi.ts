@@ -1,3 +1,4 @@
+import type { Clock } from '../../clock.js';
 import { parseNpuAicore, parseNpuPower, parseNpuSmiInfo, type NpuChipRow, type NpuChipValue } from './npu-smi-parse.js';
 import { SharedPoller } from '../io/poller.js';
 import { firstLine, runTool, type ToolResult } from '../io/tool.js';
@@ -23,6 +24,8 @@ import type { GaugeSource, Probe, ProbeState, ReadResult, SourceContext, SourceI
 export interface NpuOptions {
   /** Kill an npu-smi call after this many ms (default 2500, at most 5000). */
   timeoutMs?: number;
+  /** Time and timers of the background poll (default the system clock). */
+  clock?: Clock;
 }
 
 const TOOL = 'npu-smi';
@@ -192,7 +195,7 @@ export async function probeNpu(ctx: SourceContext, options: NpuOptions = {}): Pr
     // values in place until the poller calls them stale.
     if (answered) return { ok: true, value: snapshot };
     return { ok: false, reason: snapshot.reasons.values().next().value ?? `${TOOL} gave no values` };
-  }, { periodMs, staleAfterS }, `not started: ${TOOL} is polled only while measuring`);
+  }, { periodMs, staleAfterS, ...(options.clock ? { clock: options.clock } : {}) }, `not started: ${TOOL} is polled only while measuring`);
   const periodS = periodMs / 1000;
   return plan.entries.map(({ probe, target }) => {
     if (probe.state !== 'ok' || !target) return probe;

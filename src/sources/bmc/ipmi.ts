@@ -1,3 +1,4 @@
+import type { Clock } from '../../clock.js';
 import { SharedPoller } from '../io/poller.js';
 import { firstLine, runTool, type ToolResult } from '../io/tool.js';
 import type { GaugeSource, Probe, ProbeState, SourceContext, SourceInfo } from '../types.js';
@@ -17,6 +18,8 @@ export interface IpmiOptions {
    * password from `WATTBENCH_IPMI_PASSWORD`, handed to ipmitool in its environment (`-E`), never on the command line.
    */
   host?: string;
+  /** Time and timers of the background poll (default the system clock). */
+  clock?: Clock;
 }
 
 /** One `dcmi power reading` answer. */
@@ -174,7 +177,7 @@ export async function probeIpmi(ctx: SourceContext, options: IpmiOptions = {}): 
       const r = await fetch();
       return r.ok ? r : { ok: false, reason: r.reason };
     },
-    { periodMs, staleAfterS },
+    { periodMs, staleAfterS, ...(options.clock ? { clock: options.clock } : {}) },
     notStarted,
   );
   const { start, close } = shared.holder();

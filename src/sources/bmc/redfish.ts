@@ -1,3 +1,4 @@
+import type { Clock } from '../../clock.js';
 import { httpGet, safeUrl, type HttpOptions, type HttpResult } from '../io/http.js';
 import { SharedPoller } from '../io/poller.js';
 import type { CounterSource, GaugeSource, Probe, ProbeState, ReadResult, SourceContext, SourceInfo } from '../types.js';
@@ -24,6 +25,8 @@ export interface RedfishOptions {
   insecure?: boolean;
   /** Give up on one request after this many ms (default 3000, at most 10000). */
   timeoutMs?: number;
+  /** Time and timers of the background poll (default the system clock). */
+  clock?: Clock;
 }
 
 /** The fix for a BMC that wants (other) credentials. */
@@ -385,6 +388,6 @@ export async function probeRedfish(ctx: SourceContext, options: RedfishOptions):
     }
     if (answered) return { ok: true, value: snapshot };
     return { ok: false, reason: snapshot.reasons.values().next().value ?? `${origin} gave no readings` };
-  }, { periodMs, staleAfterS }, 'not started: the BMC is polled only while measuring');
+  }, { periodMs, staleAfterS, ...(options.clock ? { clock: options.clock } : {}) }, 'not started: the BMC is polled only while measuring');
   return entries.map(({ probe, info }) => (info ? { ...probe, source: polledSource(info, shared) } : probe));
 }
