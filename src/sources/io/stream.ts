@@ -5,8 +5,6 @@ import { freshValue, type Stamped } from './latest.js';
 import { spawnFailure } from './tool.js';
 import type { ReadResult } from '../types.js';
 
-export type { Stamped } from './latest.js';
-
 /**
  * A long-running tool that prints samples as it measures (`nvidia-smi -lms`, `powermetrics`, `perf stat -I`):
  * one process for the whole run instead of one spawn per sample. Lines (or NUL-separated records) are handed to a
