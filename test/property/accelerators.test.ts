@@ -10,7 +10,7 @@ import {
   parseRocmSmiBus,
   parseRocmSmiPower,
   type AmdGpuPower,
-} from '../../src/sources/accelerators/amd-gpu.js';
+} from '../../src/sources/accelerators/amd-gpu-parse.js';
 import { parseNpuAicore, parseNpuKeyValues, parseNpuPower, parseNpuSmiInfo, parseWattsToken, type NpuChipValue } from '../../src/sources/accelerators/npu-smi-parse.js';
 import { classifyFailure, parseHelpFields, parseNvidiaCell, splitRow } from '../../src/sources/accelerators/nvidia.js';
 import {

@@ -1,6 +1,6 @@
+import type { Clock } from '../../clock.js';
 import { parseNpuAicore, parseNpuPower, parseNpuSmiInfo, type NpuChipRow, type NpuChipValue } from './npu-smi-parse.js';
-import { Lease } from '../io/lease.js';
-import { Poller } from '../io/poller.js';
+import { SharedPoller } from '../io/poller.js';
 import { firstLine, runTool, type ToolResult } from '../io/tool.js';
 import type { GaugeSource, Probe, ProbeState, ReadResult, SourceContext, SourceInfo, UtilizationSource } from '../types.js';
 
@@ -24,6 +24,8 @@ import type { GaugeSource, Probe, ProbeState, ReadResult, SourceContext, SourceI
 export interface NpuOptions {
   /** Kill an npu-smi call after this many ms (default 2500, at most 5000). */
   timeoutMs?: number;
+  /** Time and timers of the background poll (default the system clock). */
+  clock?: Clock;
 }
 
 const TOOL = 'npu-smi';
@@ -113,12 +115,12 @@ async function runJob(job: Job, ctx: SourceContext, timeoutMs: number, snapshot:
   return values.length > 0;
 }
 
-function polledSource(info: SourceInfo, poller: Poller<Snapshot>, lease: Lease): GaugeSource | UtilizationSource {
-  const holder = lease.holder();
+function polledSource(info: SourceInfo, shared: SharedPoller<Snapshot>): GaugeSource | UtilizationSource {
+  const holder = shared.holder();
   const methods = {
     async read(): Promise<ReadResult<number>> {
       if (!holder.held) return { ok: false, reason: `${info.id} is not started (its npu-smi poller runs only while measuring)` };
-      const latest = poller.latest();
+      const latest = shared.latest();
       if (!latest.ok) return latest;
       const value = latest.value.values.get(info.id);
       if (value === undefined) return { ok: false, reason: latest.value.reasons.get(info.id) ?? `${TOOL} gave no value for ${info.id}` };
@@ -182,8 +184,9 @@ export async function probeNpu(ctx: SourceContext, options: NpuOptions = {}): Pr
   const periodMs = Math.max(MIN_PERIOD_MS, ctx.intervalMs);
   const jobs: Job[] = [...(plan.summaryTargets.length ? [{ kind: 'summary' as const, args: ['info'], targets: plan.summaryTargets }] : []), ...plan.cardJobs];
   // A value is stale only once a whole cycle of slow but answering calls, and the wait after it, has passed.
-  const staleAfterMs = Math.max(3 * periodMs, jobs.length * timeoutMs + 2 * periodMs);
-  const poller = new Poller<Snapshot>(async () => {
+  const staleAfterS = Math.max(3 * periodMs, jobs.length * timeoutMs + 2 * periodMs) / 1000;
+  // Shared by every source of the probe: the first start() starts polling, the last close() stops it.
+  const shared = new SharedPoller<Snapshot>(async () => {
     const snapshot: Snapshot = { values: new Map(), reasons: new Map() };
     let answered = false;
     // One command at a time: npu-smi serialises on the driver anyway, and parallel calls only queue behind each other.
@@ -192,16 +195,14 @@ export async function probeNpu(ctx: SourceContext, options: NpuOptions = {}): Pr
     // values in place until the poller calls them stale.
     if (answered) return { ok: true, value: snapshot };
     return { ok: false, reason: snapshot.reasons.values().next().value ?? `${TOOL} gave no values` };
-  }, periodMs, staleAfterMs);
-  // Shared by every source of the probe: the first start() starts polling, the last close() stops it.
-  const lease = new Lease(() => poller.start(), () => poller.stop());
+  }, { periodMs, staleAfterS, ...(options.clock ? { clock: options.clock } : {}) }, `not started: ${TOOL} is polled only while measuring`);
   const periodS = periodMs / 1000;
   return plan.entries.map(({ probe, target }) => {
     if (probe.state !== 'ok' || !target) return probe;
     probe.info.minIntervalS = periodS;
     probe.info.description += ` every ${periodS} s`;
     if (probe.info.kind === 'gauge') probe.info.updatePeriodS = periodS;
-    probe.source = polledSource(probe.info, poller, lease);
+    probe.source = polledSource(probe.info, shared);
     return probe;
   });
 }

@@ -1,8 +1,7 @@
 import type { Probe, SourceContext, SourceInfo, ReadResult, GaugeSource, UtilizationSource, FrequencySource, TemperatureSource } from '../types.js';
-import { Lease, type LeaseHolder } from '../io/lease.js';
-import { ToolStream } from '../io/stream.js';
+import type { Clock } from '../../clock.js';
+import { SharedToolStream } from '../io/stream.js';
 import { firstLine, runTool } from '../io/tool.js';
-import { monotonicS } from '../../units.js';
 
 /**
  * NVIDIA GPUs through `nvidia-smi --query-gpu … --format=csv,noheader,nounits`: probed once, then one long-running
@@ -50,64 +49,48 @@ export function classifyFailure(output: string, code: number | null): Pick<Probe
 /** The telemetry fields streamed after the power field, each becoming a source per GPU. */
 const TELEMETRY = ['utilization.gpu', 'clocks.sm', 'temperature.gpu'] as const;
 
-interface GpuSample {
-  cells: string[];
-  atS: number;
-}
-
-/** One streaming nvidia-smi shared by every GPU source; it stops when the last of them closes. */
-class NvidiaStream {
-  private stream: ToolStream | null = null;
-  private readonly latest = new Map<string, GpuSample>();
-  private garbage: string | null = null;
-  private readonly lease = new Lease(
-    () => this.launch(),
-    () => this.stream?.close(),
-  );
+/** One streaming nvidia-smi shared by every GPU source, its latest row per GPU index; it stops when the last source closes. */
+class NvidiaStream extends SharedToolStream<string, string[]> {
+  /** The last line that was not a row, worded for the reason; kept until the stream restarts. */
+  private unreadable: string | null = null;
 
   constructor(
-    private readonly ctx: SourceContext,
+    ctx: SourceContext,
     private readonly fields: string[],
-    private readonly timeoutMs: number,
-  ) {}
-
-  /** Start and close for one source: the stream runs while any source holds it. */
-  holder(): LeaseHolder {
-    return this.lease.holder();
+    timeoutMs: number,
+    clock: Clock | undefined,
+  ) {
+    const periodMs = Math.max(50, Math.round(ctx.intervalMs));
+    super('nvidia-smi', [`--query-gpu=${fields.join(',')}`, '--format=csv,noheader,nounits', `-lms`, String(periodMs)], {
+      label: 'nvidia-smi',
+      recordName: 'line',
+      env: ctx.env,
+      firstRecordTimeoutMs: timeoutMs,
+      // A tool that hangs mid-run keeps its process alive but stops printing: old values are refused, not reused.
+      staleAfterS: Math.max(2, (3 * ctx.intervalMs) / 1000),
+      ...(clock ? { clock } : {}),
+    });
   }
 
-  private async launch(): Promise<void> {
-    this.latest.clear();
-    this.garbage = null;
-    const periodMs = Math.max(50, Math.round(this.ctx.intervalMs));
-    this.stream = new ToolStream('nvidia-smi', [`--query-gpu=${this.fields.join(',')}`, '--format=csv,noheader,nounits', `-lms`, String(periodMs)], {
-      env: this.ctx.env,
-      firstRecordTimeoutMs: this.timeoutMs,
-      onRecord: (line, atS) => {
-        const cells = splitRow(line, this.fields.length);
-        if (!cells) {
-          this.garbage = `unreadable nvidia-smi line ${JSON.stringify(line.slice(0, 60))}`;
-          return;
-        }
-        this.latest.set(cells[0] as string, { cells, atS });
-      },
-    });
-    await this.stream.start();
+  protected reset(): void {
+    this.unreadable = null;
+  }
+
+  protected take(line: string, atS: number): void {
+    const cells = splitRow(line, this.fields.length);
+    if (!cells) {
+      this.unreadable = `unreadable nvidia-smi line ${JSON.stringify(line.slice(0, 60))}`;
+      return;
+    }
+    this.latest.set(cells[0] as string, { value: cells, atS });
   }
 
   /** The latest value of field `column` for GPU `index`, or why there is none. */
   read(index: string, column: number): ReadResult<number> {
-    const sample = this.latest.get(index);
-    const stream = this.stream;
-    if (!stream) return { ok: false, reason: 'nvidia-smi stream not started' };
-    if (!stream.alive) return { ok: false, reason: stream.endReason ?? 'nvidia-smi stopped' };
-    if (!sample) return { ok: false, reason: this.garbage ?? `no line for GPU ${index} yet` };
-    // A tool that hangs mid-run keeps its process alive but stops printing: old values are refused, not reused.
-    const ageS = monotonicS() - sample.atS;
-    const staleS = Math.max(2, (3 * this.ctx.intervalMs) / 1000);
-    if (ageS > staleS) return { ok: false, reason: `nvidia-smi printed nothing for GPU ${index} for ${ageS.toFixed(1)} s` };
-    const value = parseNvidiaCell(sample.cells[column]);
-    return value.ok ? { ok: true, value: value.value, atS: sample.atS } : value;
+    const row = this.readLatest(index, this.unreadable ?? `no line for GPU ${index} yet`, (age) => `nvidia-smi printed nothing for GPU ${index} for ${age} s`);
+    if (!row.ok) return row;
+    const value = parseNvidiaCell(row.value[column]);
+    return value.ok ? { ok: true, value: value.value, ...(row.atS !== undefined ? { atS: row.atS } : {}) } : value;
   }
 }
 
@@ -115,6 +98,8 @@ class NvidiaStream {
 export interface NvidiaOptions {
   /** Longest wait for nvidia-smi to answer a probe or print its first streamed line (default 5000 ms). */
   timeoutMs?: number;
+  /** Time and timers of the stream (default the system clock). */
+  clock?: Clock;
 }
 
 const ABSENT_INFO: SourceInfo = { id: 'nvidia', kind: 'gauge', scope: 'gpu', quality: 'measured', description: 'NVIDIA GPUs through nvidia-smi' };
@@ -139,7 +124,7 @@ export async function probeNvidia(ctx: SourceContext, options: NvidiaOptions = {
     .filter((r): r is string[] => r !== null && /^\d+$/.test(r[0] as string));
   if (rows.length === 0) return [{ info: ABSENT_INFO, state: 'absent', reason: `nvidia-smi lists no GPU (${firstLine(query.stdout) || 'empty output'})`, fix: null }];
 
-  const stream = new NvidiaStream(ctx, fields.filter((f) => f !== 'name' && f !== 'uuid'), timeoutMs);
+  const stream = new NvidiaStream(ctx, fields.filter((f) => f !== 'name' && f !== 'uuid'), timeoutMs, options.clock);
   const column = (f: string): number => fields.filter((x) => x !== 'name' && x !== 'uuid').indexOf(f);
   const probes: Probe[] = [];
   for (const row of rows) {

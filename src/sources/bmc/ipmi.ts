@@ -1,4 +1,5 @@
-import { Poller } from '../io/poller.js';
+import type { Clock } from '../../clock.js';
+import { SharedPoller } from '../io/poller.js';
 import { firstLine, runTool, type ToolResult } from '../io/tool.js';
 import type { GaugeSource, Probe, ProbeState, SourceContext, SourceInfo } from '../types.js';
 
@@ -17,6 +18,8 @@ export interface IpmiOptions {
    * password from `WATTBENCH_IPMI_PASSWORD`, handed to ipmitool in its environment (`-E`), never on the command line.
    */
   host?: string;
+  /** Time and timers of the background poll (default the system clock). */
+  clock?: Clock;
 }
 
 /** One `dcmi power reading` answer. */
@@ -167,30 +170,17 @@ export async function probeIpmi(ctx: SourceContext, options: IpmiOptions = {}): 
   if (!first.ok) return [{ info, state: first.state, reason: first.reason, fix: first.fix }];
 
   // A slow BMC that still answers (up to the timeout) must not make its last value stale between two polls.
-  const staleAfterMs = Math.max(3 * periodMs, timeoutMs + 2 * periodMs);
-  const poller = new Poller<number>(async () => {
-    const r = await fetch();
-    return r.ok ? r : { ok: false, reason: r.reason };
-  }, periodMs, staleAfterMs);
-  let starting: Promise<unknown> | null = null;
-  const source: GaugeSource = {
-    info,
-    async read() {
-      if (!starting) return { ok: false, reason: `${id} is not started (its ipmitool poller runs only while measuring)` };
-      return poller.latest();
+  const staleAfterS = Math.max(3 * periodMs, timeoutMs + 2 * periodMs) / 1000;
+  const notStarted = `${id} is not started (its ipmitool poller runs only while measuring)`;
+  const shared = new SharedPoller<number>(
+    async () => {
+      const r = await fetch();
+      return r.ok ? r : { ok: false, reason: r.reason };
     },
-    async start() {
-      starting ??= poller.start();
-      await starting;
-    },
-    async close() {
-      const pending = starting;
-      if (!pending) return;
-      starting = null;
-      // Stopping before the first poll settles would let it schedule the next one after the stop.
-      await pending;
-      poller.stop();
-    },
-  };
+    { periodMs, staleAfterS, ...(options.clock ? { clock: options.clock } : {}) },
+    notStarted,
+  );
+  const { start, close } = shared.holder();
+  const source: GaugeSource = { info, read: async () => shared.latest(), start, close };
   return [{ info, state: 'ok', reason: null, fix: null, source }];
 }

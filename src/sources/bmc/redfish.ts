@@ -1,6 +1,6 @@
+import type { Clock } from '../../clock.js';
 import { httpGet, safeUrl, type HttpOptions, type HttpResult } from '../io/http.js';
-import { Lease } from '../io/lease.js';
-import { Poller } from '../io/poller.js';
+import { SharedPoller } from '../io/poller.js';
 import type { CounterSource, GaugeSource, Probe, ProbeState, ReadResult, SourceContext, SourceInfo } from '../types.js';
 
 /**
@@ -25,6 +25,8 @@ export interface RedfishOptions {
   insecure?: boolean;
   /** Give up on one request after this many ms (default 3000, at most 10000). */
   timeoutMs?: number;
+  /** Time and timers of the background poll (default the system clock). */
+  clock?: Clock;
 }
 
 /** The fix for a BMC that wants (other) credentials. */
@@ -155,12 +157,12 @@ interface Snapshot {
   reasons: Map<string, string>;
 }
 
-function polledSource(info: SourceInfo, poller: Poller<Snapshot>, lease: Lease): GaugeSource | CounterSource {
-  const holder = lease.holder();
+function polledSource(info: SourceInfo, shared: SharedPoller<Snapshot>): GaugeSource | CounterSource {
+  const holder = shared.holder();
   const methods = {
     async read(): Promise<ReadResult<number>> {
       if (!holder.held) return { ok: false, reason: `${info.id} is not started (its Redfish poller runs only while measuring)` };
-      const latest = poller.latest();
+      const latest = shared.latest();
       if (!latest.ok) return latest;
       const value = latest.value.values.get(info.id);
       if (value === undefined) return { ok: false, reason: latest.value.reasons.get(info.id) ?? `the BMC gave no value for ${info.id}` };
@@ -368,8 +370,9 @@ export async function probeRedfish(ctx: SourceContext, options: RedfishOptions):
   }
 
   // A value is stale only once a whole cycle of slow but answering requests, and the wait after it, has passed.
-  const staleAfterMs = Math.max(3 * periodMs, jobs.length * timeoutMs + 2 * periodMs);
-  const poller = new Poller<Snapshot>(async () => {
+  const staleAfterS = Math.max(3 * periodMs, jobs.length * timeoutMs + 2 * periodMs) / 1000;
+  // Shared by every source of the probe: the first start() starts polling, the last close() stops it.
+  const shared = new SharedPoller<Snapshot>(async () => {
     const snapshot: Snapshot = { values: new Map(), reasons: new Map() };
     let answered = false;
     for (const job of jobs) {
@@ -385,8 +388,6 @@ export async function probeRedfish(ctx: SourceContext, options: RedfishOptions):
     }
     if (answered) return { ok: true, value: snapshot };
     return { ok: false, reason: snapshot.reasons.values().next().value ?? `${origin} gave no readings` };
-  }, periodMs, staleAfterMs);
-  // Shared by every source of the probe: the first start() starts polling, the last close() stops it.
-  const lease = new Lease(() => poller.start(), () => poller.stop());
-  return entries.map(({ probe, info }) => (info ? { ...probe, source: polledSource(info, poller, lease) } : probe));
+  }, { periodMs, staleAfterS, ...(options.clock ? { clock: options.clock } : {}) }, 'not started: the BMC is polled only while measuring');
+  return entries.map(({ probe, info }) => (info ? { ...probe, source: polledSource(info, shared) } : probe));
 }

@@ -1,3 +1,4 @@
+import type { Clock } from '../../clock.js';
 import { join } from 'node:path';
 import { readNumber, reasonOfError, stateOfError } from '../io/files.js';
 import { SharedToolStream } from '../io/stream.js';
@@ -110,8 +111,8 @@ async function hasPerfCapability(ctx: SourceContext): Promise<boolean> {
 class PerfStream extends SharedToolStream<string> {
   private readonly lost = new Map<string, string>();
 
-  constructor(args: string[], env: NodeJS.ProcessEnv, firstRecordTimeoutMs: number, staleAfterS: number) {
-    super('perf', args, { label: 'perf', recordName: 'line', env, firstRecordTimeoutMs, staleAfterS });
+  constructor(args: string[], env: NodeJS.ProcessEnv, firstRecordTimeoutMs: number, staleAfterS: number, clock?: Clock) {
+    super('perf', args, { label: 'perf', recordName: 'line', env, firstRecordTimeoutMs, staleAfterS, ...(clock ? { clock } : {}) });
   }
 
   read(key: string): ReadResult<number> {
@@ -154,8 +155,10 @@ export interface PerfOptions {
   timeoutMs?: number;
   /** Ids of usable powercap sources (`rapl:package-0`, `rapl:package-0:dram`…): perf sources reading the same domain are marked `duplicateOf` them. */
   powercapIds?: string[];
-  /** A streamed total older than this is refused as stale (default: three intervals, at least 3 s). */
-  staleAfterMs?: number;
+  /** A streamed total older than this many seconds is refused as stale (default: three intervals, at least 3 s). */
+  staleAfterS?: number;
+  /** Time and timers of the stream (default the system clock). */
+  clock?: Clock;
 }
 
 const PERF_INFO: SourceInfo = { id: 'perf', kind: 'counter', scope: 'cpu-package', quality: 'measured', description: 'RAPL energy through the perf power PMU' };
@@ -233,13 +236,14 @@ export async function probePerf(ctx: SourceContext, options: PerfOptions = {}): 
   }
 
   const intervalMs = Math.max(100, Math.round(ctx.intervalMs));
-  const staleAfterS = (options.staleAfterMs ?? Math.max(3 * intervalMs, 3000)) / 1000;
+  const staleAfterS = options.staleAfterS ?? Math.max((3 * intervalMs) / 1000, 3);
   const counted = [...new Set(lines.filter((l) => l.status === 'counted').map((l) => l.event))];
   const stream = new PerfStream(
     [...common, '-I', String(intervalMs), '-e', counted.map((e) => `power/${e}/`).join(',')],
     ctx.env,
     intervalMs + timeoutMs,
     staleAfterS,
+    options.clock,
   );
   const powercapIds = new Set(options.powercapIds ?? []);
   const seen = new Set<string>();

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { monotonicS } from '../../units.js';
+import { systemClock, type Clock } from '../../clock.js';
 import { Lease, type LeaseHolder } from './lease.js';
+import { freshValue, type Stamped } from './latest.js';
 import { spawnFailure } from './tool.js';
 import type { ReadResult } from '../types.js';
 
@@ -22,6 +23,8 @@ export interface StreamOptions {
   /** A record longer than this is dropped (a tool printing garbage without separators cannot exhaust memory). */
   maxRecordBytes?: number;
   env?: NodeJS.ProcessEnv;
+  /** Arrival times and the first-record timeout (default the system clock). */
+  clock?: Clock;
 }
 
 /** A streaming tool process. */
@@ -36,11 +39,15 @@ export class ToolStream {
   /** Why the stream ended, once it has. */
   endReason: string | null = null;
 
+  private readonly clock: Clock;
+
   constructor(
     readonly file: string,
     readonly args: string[],
     private readonly options: StreamOptions,
-  ) {}
+  ) {
+    this.clock = options.clock ?? systemClock;
+  }
 
   /** Starts the tool and waits for its first record; a failure is a reason, never an exception. */
   start(): Promise<{ ok: true } | { ok: false; reason: string; state: 'absent' | 'permission' | 'error' }> {
@@ -49,12 +56,12 @@ export class ToolStream {
       const settle = (r: { ok: true } | { ok: false; reason: string; state: 'absent' | 'permission' | 'error' }): void => {
         if (settled) return;
         settled = true;
-        clearTimeout(timer);
+        timer.cancel();
         resolve(r);
       };
       const child = spawn(this.file, this.args, { stdio: ['ignore', 'pipe', 'pipe'], shell: false, env: this.options.env ?? process.env });
       this.child = child;
-      const timer = setTimeout(() => {
+      const timer = this.clock.setTimer(() => {
         const why = `${this.file} printed nothing within ${this.options.firstRecordTimeoutMs} ms${this.stderrTail ? `: ${this.stderrTail}` : ''}`;
         void this.close();
         settle({ ok: false, reason: why, state: 'error' });
@@ -95,6 +102,7 @@ export class ToolStream {
     this.stopping = true;
     this.endReason ??= 'stopped by wattbench';
     await new Promise<void>((resolve) => {
+      // Real time, not the injected clock: a process that ignores SIGTERM must die even under a test's manual clock.
       const kill = setTimeout(() => child.kill('SIGKILL'), 1000);
       child.once('close', () => {
         clearTimeout(kill);
@@ -112,7 +120,7 @@ export class ToolStream {
     while (at !== -1) {
       const record = this.buffer.slice(0, at);
       this.buffer = this.buffer.slice(at + 1);
-      const atS = monotonicS();
+      const atS = this.clock.nowS();
       this.lastRecordAtS = atS;
       if (record.trim() !== '') this.options.onRecord(record, atS);
       at = this.buffer.indexOf(sep);
@@ -125,17 +133,11 @@ export class ToolStream {
     const record = this.buffer;
     this.buffer = '';
     if (record.trim() === '') return false;
-    const atS = monotonicS();
+    const atS = this.clock.nowS();
     this.lastRecordAtS = atS;
     this.options.onRecord(record, atS);
     return true;
   }
-}
-
-/** A value held by a shared stream for one key, with the arrival time of the record that carried it. */
-export interface Stamped {
-  value: number;
-  atS: number;
 }
 
 /** Settings of a shared stream. */
@@ -147,20 +149,25 @@ export interface SharedStreamOptions {
   env: NodeJS.ProcessEnv;
   separator?: '\n' | '\0';
   firstRecordTimeoutMs: number;
-  /** A value older than this is refused: a tool that stalls keeps running but prints nothing. */
+  /** A value older than this many seconds is refused: a tool that stalls keeps running but prints nothing. */
   staleAfterS: number;
+  /** The reason read before the first start (default `<label> stream not started`). */
+  notStarted?: string;
+  /** Arrival times, staleness and the first-record timeout (default the system clock). */
+  clock?: Clock;
 }
 
 /**
- * One streaming tool shared by several sources (one process for all of them): started with the first source and
- * stopped with the last (a `Lease`), its latest value per key refused once stale, after a failed start, or after the
- * tool died. Subclasses parse records into `latest` and may mark a key unusable.
+ * The stream driver: one streaming tool shared by several sources (one process for all of them), started with the
+ * first source and stopped with the last (a {@link Lease}), its latest value per key refused once stale, after a
+ * failed start, or after the tool died. Subclasses parse records into `latest` and may mark a key unusable.
  */
-export abstract class SharedToolStream<K> {
+export abstract class SharedToolStream<K, V = number> {
   protected stream: ToolStream | null = null;
   /** The last record that could not be read, quoted, or null after a good one. */
   protected garbage: string | null = null;
-  protected readonly latest = new Map<K, Stamped>();
+  protected readonly latest = new Map<K, Stamped<V>>();
+  protected readonly clock: Clock;
   private startFailure: string | null = null;
   private readonly lease = new Lease(
     () => this.launch(),
@@ -171,7 +178,9 @@ export abstract class SharedToolStream<K> {
     private readonly file: string,
     private readonly args: string[],
     private readonly options: SharedStreamOptions,
-  ) {}
+  ) {
+    this.clock = options.clock ?? systemClock;
+  }
 
   /** Start and close for one source: the stream runs while any source holds it. */
   holder(): LeaseHolder {
@@ -179,19 +188,23 @@ export abstract class SharedToolStream<K> {
   }
 
   /** The latest value for `key`, or why there is none; `missing` and `stale` word the reasons for this tool. */
-  protected readLatest(key: K, missing: string, stale: (age: string) => string): ReadResult<number> {
-    const { label, recordName } = this.options;
-    if (!this.stream) return { ok: false, reason: `${label} stream not started` };
+  protected readLatest(key: K, missing: string, stale: (age: string) => string): ReadResult<V> {
+    const { label } = this.options;
+    if (!this.stream) return { ok: false, reason: this.options.notStarted ?? `${label} stream not started` };
     if (this.startFailure) return { ok: false, reason: this.startFailure };
     if (!this.stream.alive) return { ok: false, reason: this.stream.endReason ?? `${label} stopped` };
     const unusable = this.unusable(key);
     if (unusable) return { ok: false, reason: unusable };
-    const note = this.garbage ? `; last ${recordName} unreadable: ${this.garbage}` : '';
-    const last = this.latest.get(key);
-    if (!last) return { ok: false, reason: `${missing}${note}` };
-    const ageS = monotonicS() - last.atS;
-    if (ageS > this.options.staleAfterS) return { ok: false, reason: `${stale(ageS.toFixed(1))}${note}` };
-    return { ok: true, value: last.value, atS: last.atS };
+    const note = this.garbageNote();
+    return freshValue(this.latest.get(key), this.clock.nowS(), this.options.staleAfterS, {
+      missing: `${missing}${note}`,
+      stale: (age) => `${stale(age)}${note}`,
+    });
+  }
+
+  /** What reasons add about the last unreadable record: empty when there is none. */
+  protected garbageNote(): string {
+    return this.garbage ? `; last ${this.options.recordName} unreadable: ${this.garbage}` : '';
   }
 
   /** Why `key` can no longer give a value (a counter perf stopped counting), or null. */
@@ -214,6 +227,7 @@ export abstract class SharedToolStream<K> {
       env: this.options.env,
       ...(this.options.separator ? { separator: this.options.separator } : {}),
       firstRecordTimeoutMs: this.options.firstRecordTimeoutMs,
+      clock: this.clock,
       onRecord: (record, atS) => this.take(record, atS),
     });
     const started = await this.stream.start();

@@ -1,9 +1,8 @@
 import { basename } from 'node:path';
 import { monotonicS } from '../../units.js';
 import type { MeterTimings } from './registry.js';
-import { Lease } from '../io/lease.js';
 import { PlugPoller } from '../io/plug-poller.js';
-import { ToolStream } from '../io/stream.js';
+import { SharedToolStream, ToolStream } from '../io/stream.js';
 import { firstLine, runTool } from '../io/tool.js';
 import type { GaugeSource, Probe, ProbeState, ReadResult, SourceContext, SourceInfo } from '../types.js';
 
@@ -45,8 +44,8 @@ export function lastWatts(text: string): { ok: true; value: number } | { ok: fal
 
 const quoteLine = (line: string): string => JSON.stringify(firstLine(line).slice(0, 60));
 
-/** Watches a command's output lines, keeping the latest number and the latest garbage line. */
-class WattsStream {
+/** The probe's one look at a command's output lines: the first number and the latest garbage line. */
+class WattsWatch {
   latest: { value: number; atS: number } | null = null;
   garbage: string | null = null;
   readonly tool: ToolStream;
@@ -64,7 +63,43 @@ class WattsStream {
   }
 
   garbageNote(): string {
-    return this.garbage === null ? '' : `; last line was not a number: ${quoteLine(this.garbage)}`;
+    return garbageNote(this.garbage);
+  }
+}
+
+function garbageNote(garbage: string | null): string {
+  return garbage === null ? '' : `; last line was not a number: ${quoteLine(garbage)}`;
+}
+
+/** A command kept running while measuring, its latest number refused once stale; garbage lines are named in reasons. */
+class WattsStream extends SharedToolStream<'watts'> {
+  constructor(argv: string[], env: NodeJS.ProcessEnv, timings: MeterTimings) {
+    super(argv[0] as string, argv.slice(1), {
+      label: basename(argv[0] as string),
+      recordName: 'line',
+      env,
+      firstRecordTimeoutMs: timings.timeoutMs,
+      staleAfterS: timings.staleAfterMs / 1000,
+      notStarted: 'not started: the command runs only while measuring',
+    });
+  }
+
+  /** The latest number, or why there is none. */
+  read(): ReadResult<number> {
+    return this.readLatest('watts', 'no number printed yet', (age) => `stale: last number printed ${age} s ago`);
+  }
+
+  protected override garbageNote(): string {
+    return garbageNote(this.garbage);
+  }
+
+  protected reset(): void {}
+
+  protected take(record: string, atS: number): void {
+    const value = parseWattsLine(record);
+    // Unlike the tools' streams, a good line does not clear the note: a meter that mixes in garbage says so.
+    if (value === null) this.garbage = record;
+    else this.latest.set('watts', { value, atS });
   }
 }
 
@@ -125,7 +160,7 @@ export async function probeCommandMeter(
   });
   if (argv.length === 0 || name === '') return fail('error', 'no command given');
 
-  const watch = new WattsStream(argv, ctx.env, timings.timeoutMs);
+  const watch = new WattsWatch(argv, ctx.env, timings.timeoutMs);
   const started = await watch.tool.start();
   if (!started.ok) {
     if (started.state !== 'error') return fail(started.state, started.reason);
@@ -169,38 +204,13 @@ function commandProbe(ctx: SourceContext, argv: string[], timings: MeterTimings,
 function pollSource(ctx: SourceContext, argv: string[], timings: MeterTimings, info: SourceInfo & { kind: 'gauge' }): GaugeSource {
   // Polled like a plug: a run still going when the source closes ends within its timeout (killed if it hangs), and the
   // close waits for it, so no orphan outlives the source.
-  const poller = new PlugPoller(() => runOnce(ctx, argv, timings.timeoutMs), timings, 'not started: the command is run only while measuring');
+  const poller = new PlugPoller(() => runOnce(ctx, argv, timings.timeoutMs), { periodMs: timings.periodMs, staleAfterS: timings.staleAfterMs / 1000 }, 'not started: the command is run only while measuring');
   const { start, close } = poller.holder();
   return { info, read: async () => poller.latest(), start, close };
 }
 
 function streamSource(ctx: SourceContext, argv: string[], timings: MeterTimings, info: SourceInfo & { kind: 'gauge' }): GaugeSource {
-  let watch: WattsStream | null = null;
-  let failed: string | null = null;
-  const lease = new Lease(
-    async () => {
-      const w = new WattsStream(argv, ctx.env, timings.timeoutMs);
-      watch = w;
-      failed = null;
-      const r = await w.tool.start();
-      if (!r.ok) failed = r.reason;
-    },
-    () => watch?.tool.close(),
-  );
-  const { start, close } = lease.holder();
-  return {
-    info,
-    async read() {
-      if (!watch) return { ok: false, reason: 'not started: the command runs only while measuring' };
-      if (failed !== null) return { ok: false, reason: failed };
-      if (!watch.tool.alive && watch.tool.endReason !== null) return { ok: false, reason: watch.tool.endReason };
-      const last = watch.latest;
-      if (!last) return { ok: false, reason: `no number printed yet${watch.garbageNote()}` };
-      const ageMs = (monotonicS() - last.atS) * 1000;
-      if (ageMs > timings.staleAfterMs) return { ok: false, reason: `stale: last number printed ${(ageMs / 1000).toFixed(1)} s ago${watch.garbageNote()}` };
-      return { ok: true, value: last.value, atS: last.atS };
-    },
-    start,
-    close,
-  };
+  const stream = new WattsStream(argv, ctx.env, timings);
+  const { start, close } = stream.holder();
+  return { info, read: async () => stream.read(), start, close };
 }

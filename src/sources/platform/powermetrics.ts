@@ -1,3 +1,4 @@
+import type { Clock } from '../../clock.js';
 import { parsePlist, plistDict, type PlistDict, type PlistValue } from './plist.js';
 import { SharedToolStream } from '../io/stream.js';
 import { firstLine, runTool, type ToolResult } from '../io/tool.js';
@@ -195,8 +196,8 @@ class PowermetricsStream extends SharedToolStream<Channel> {
   private linesInSample = 0;
   private readonly published = new Set<Channel>();
 
-  constructor(file: string, args: string[], private readonly format: 'plist' | 'text', env: NodeJS.ProcessEnv, firstRecordTimeoutMs: number, staleAfterS: number) {
-    super(file, args, { label: 'powermetrics', recordName: 'record', env, separator: format === 'plist' ? '\0' : '\n', firstRecordTimeoutMs, staleAfterS });
+  constructor(file: string, args: string[], private readonly format: 'plist' | 'text', env: NodeJS.ProcessEnv, firstRecordTimeoutMs: number, staleAfterS: number, clock?: Clock) {
+    super(file, args, { label: 'powermetrics', recordName: 'record', env, separator: format === 'plist' ? '\0' : '\n', firstRecordTimeoutMs, staleAfterS, ...(clock ? { clock } : {}) });
   }
 
   read(channel: Channel): ReadResult<number> {
@@ -257,8 +258,10 @@ export interface PowermetricsOptions {
   timeoutMs?: number;
   /** Whether this process runs as root (default: uid 0); otherwise powermetrics runs as `sudo -n powermetrics`, which never prompts. */
   root?: boolean;
-  /** A streamed value older than this is refused as stale (default: three intervals, at least 3 s). */
-  staleAfterMs?: number;
+  /** A streamed value older than this many seconds is refused as stale (default: three intervals, at least 3 s). */
+  staleAfterS?: number;
+  /** Time and timers of the stream (default the system clock). */
+  clock?: Clock;
 }
 
 const APPLE_INFO: SourceInfo = { id: 'apple', kind: 'gauge', scope: 'cpu-package', quality: 'measured', description: 'Apple powermetrics CPU/GPU/ANE power' };
@@ -303,8 +306,8 @@ export async function probePowermetrics(ctx: SourceContext, options: Powermetric
 
   const intervalMs = Math.max(MIN_INTERVAL_MS, Math.round(ctx.intervalMs));
   const [file, args] = command(['--samplers', SAMPLERS, ...(format === 'plist' ? ['-f', 'plist'] : []), '-i', String(intervalMs)]);
-  const staleAfterS = (options.staleAfterMs ?? Math.max(3 * intervalMs, 3000)) / 1000;
-  const stream = new PowermetricsStream(file, args, format, ctx.env, intervalMs + timeoutMs, staleAfterS);
+  const staleAfterS = options.staleAfterS ?? Math.max((3 * intervalMs) / 1000, 3);
+  const stream = new PowermetricsStream(file, args, format, ctx.env, intervalMs + timeoutMs, staleAfterS, options.clock);
   const via = root ? '' : ' through sudo -n';
 
   const probes: Probe[] = [];

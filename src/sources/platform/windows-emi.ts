@@ -1,3 +1,4 @@
+import type { Clock } from '../../clock.js';
 import { SharedToolStream } from '../io/stream.js';
 import { firstLine, runTool } from '../io/tool.js';
 import type { GaugeSource, Probe, ReadResult, Scope, SourceContext, SourceInfo } from '../types.js';
@@ -118,8 +119,8 @@ const MAX_MW = 1e7;
 class TypeperfStream extends SharedToolStream<string> {
   private columns: Array<TypeperfColumn | null> | null = null;
 
-  constructor(env: NodeJS.ProcessEnv, firstRecordTimeoutMs: number, staleAfterS: number) {
-    super('typeperf', [EMI_POWER_COUNTER, '-si', '1'], { label: 'typeperf', recordName: 'line', env, firstRecordTimeoutMs, staleAfterS });
+  constructor(env: NodeJS.ProcessEnv, firstRecordTimeoutMs: number, staleAfterS: number, clock?: Clock) {
+    super('typeperf', [EMI_POWER_COUNTER, '-si', '1'], { label: 'typeperf', recordName: 'line', env, firstRecordTimeoutMs, staleAfterS, ...(clock ? { clock } : {}) });
   }
 
   read(channel: string): ReadResult<number> {
@@ -157,8 +158,10 @@ export interface WindowsEmiOptions {
   platform?: NodeJS.Platform;
   /** Longest wait for the probe run (two samples), and for the stream's first line (default 5000 ms). */
   timeoutMs?: number;
-  /** A streamed value older than this is refused as stale (default 3 s: three typeperf samples). */
-  staleAfterMs?: number;
+  /** A streamed value older than this many seconds is refused as stale (default 3 s: three typeperf samples). */
+  staleAfterS?: number;
+  /** Time and timers of the stream (default the system clock). */
+  clock?: Clock;
 }
 
 const EMI_INFO: SourceInfo = { id: 'windows-emi', kind: 'gauge', scope: 'cpu-package', quality: 'measured', description: 'Windows Energy Meter (RAPL) power counters' };
@@ -183,8 +186,8 @@ export async function probeWindowsEmi(ctx: SourceContext, options: WindowsEmiOpt
     return [{ info: EMI_INFO, state: absent ? 'absent' : 'error', reason, fix: null }];
   }
 
-  const staleAfterS = (options.staleAfterMs ?? 3000) / 1000;
-  const stream = new TypeperfStream(ctx.env, timeoutMs, staleAfterS);
+  const staleAfterS = options.staleAfterS ?? 3;
+  const stream = new TypeperfStream(ctx.env, timeoutMs, staleAfterS, options.clock);
   const skipped: string[] = [];
   const probes: Probe[] = [];
   for (const { c, i } of powerColumns) {

@@ -1,24 +1,14 @@
-import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  extractJson,
-  normaliseBdf,
-  parseAmdSmiList,
-  parseAmdSmiPower,
-  parsePowerValue,
-  parseRocmSmiBus,
-  parseRocmSmiPower,
-  probeAmdGpu,
-} from '../../../src/sources/accelerators/amd-gpu.js';
+import { probeAmdGpu } from '../../../src/sources/accelerators/amd-gpu.js';
 import { sourceContext } from '../../../src/sources/discover.js';
 import { UNCOUNTED_SCOPE } from '../../../src/sources/system/hwmon.js';
 import type { Probe } from '../../../src/sources/types.js';
 import { totalRule } from '../../../src/sampler/total.js';
 import { FIXTURES, seamReader } from '../../helpers/fake-files.js';
 import { fakeTools } from '../../helpers/fake-tools.js';
+import { ManualClock } from '../../helpers/manual-clock.js';
 
-const fixture = (name: string): string => readFileSync(`${FIXTURES}amd/${name}`, 'utf8');
 const tree = (name: string): string => `${FIXTURES}sysfs-hwmon/${name}`;
 const NO_SYSFS = `${FIXTURES}sysfs/vm`;
 
@@ -34,9 +24,9 @@ async function tools(names: string[], env: Record<string, string> = {}): Promise
   return { ...t.env, PATH: `${t.dir}:${dirname(process.execPath)}` };
 }
 
-async function probe(sysfs: string, env: NodeJS.ProcessEnv, options: { timeoutMs?: number; intervalMs?: number } = {}): Promise<Map<string, Probe>> {
+async function probe(sysfs: string, env: NodeJS.ProcessEnv, options: { timeoutMs?: number; intervalMs?: number; clock?: ManualClock } = {}): Promise<Map<string, Probe>> {
   const ctx = sourceContext({ sysfs, env, intervalMs: options.intervalMs ?? 100 });
-  const probes = await probeAmdGpu(ctx, { timeoutMs: options.timeoutMs ?? 3000 });
+  const probes = await probeAmdGpu(ctx, { timeoutMs: options.timeoutMs ?? 3000, ...(options.clock ? { clock: options.clock } : {}) });
   cleanups.push(async () => {
     await Promise.all(probes.map((p) => p.source?.close?.()));
     await ctx.files.close?.();
@@ -45,91 +35,6 @@ async function probe(sysfs: string, env: NodeJS.ProcessEnv, options: { timeoutMs
 }
 
 const inTotal = (p: Map<string, Probe>): string[] => totalRule([...p.values()].filter((x) => x.state === 'ok').map((x) => x.info)).ids;
-
-describe('amd-smi and rocm-smi parsing', () => {
-  it('reads the 6.1+ bare list with value/unit objects after a warning line', () => {
-    expect(parseAmdSmiPower(fixture('amd-smi-6.1-power.json'))).toEqual([{ index: 0, powerW: 35, reason: null, secondaryDie: false }]);
-  });
-
-  it('reads the 26.x gpu_data wrapper after Python SyntaxWarning lines', () => {
-    expect(parseAmdSmiPower(fixture('amd-smi-26-power.json'))?.map((g) => [g.index, g.powerW])).toEqual([
-      [0, 250.25],
-      [1, 180.5],
-    ]);
-  });
-
-  it('reads the pre-6.1 bare numbers (average_socket_power)', () => {
-    expect(parseAmdSmiPower(fixture('amd-smi-6.0-power.json'))?.[0]?.powerW).toBe(42);
-  });
-
-  it('tells a secondary die from an unsupported N/A', () => {
-    const gpus = parseAmdSmiPower(fixture('amd-smi-mi250-power.json'));
-    expect(gpus?.map((g) => [g.index, g.powerW, g.secondaryDie])).toEqual([
-      [0, 91, false],
-      [1, null, true],
-      [2, null, false],
-    ]);
-    expect(gpus?.[1]?.reason).toMatch(/secondary die/);
-    expect(gpus?.[2]?.reason).toMatch(/N\/A/);
-  });
-
-  it('reads the rocm-smi legacy string map, the APU key and the secondary die, and an amd-smi-style list', () => {
-    expect(parseRocmSmiPower(fixture('rocm-smi-legacy.json'))?.map((g) => [g.index, g.powerW])).toEqual([
-      [0, 19],
-      [1, 112],
-    ]);
-    expect(parseRocmSmiPower(fixture('rocm-smi-apu.json'))?.[0]?.powerW).toBeCloseTo(8.123, 9);
-    expect(parseRocmSmiPower(fixture('rocm-smi-secondary-die.json'))?.map((g) => [g.powerW, g.secondaryDie])).toEqual([
-      [95, false],
-      [null, true],
-    ]);
-    expect(parseRocmSmiPower(fixture('amd-smi-6.1-power.json'))?.[0]?.powerW).toBe(35);
-  });
-
-  it('parses every value shape and refuses garbage values without throwing', () => {
-    expect(parsePowerValue({ value: 10, unit: 'W' })).toEqual({ ok: true, powerW: 10 });
-    expect(parsePowerValue({ value: '180500', unit: 'mW' })).toEqual({ ok: true, powerW: 180.5 });
-    expect(parsePowerValue('19.0')).toEqual({ ok: true, powerW: 19 });
-    expect(parsePowerValue('124 W')).toEqual({ ok: true, powerW: 124 });
-    expect(parsePowerValue('19000', 'mW')).toEqual({ ok: true, powerW: 19 });
-    expect(parsePowerValue({ value: 'N/A', unit: 'W' })).toMatchObject({ ok: false, secondaryDie: false });
-    expect(parsePowerValue('N/A (Secondary die)')).toMatchObject({ ok: false, secondaryDie: true });
-    for (const bad of [-3, Number.NaN, 1e12, '1e999', 'lots', null, undefined, [], { value: 5, unit: 'kelvin' }, { value: {} }]) {
-      expect(parsePowerValue(bad).ok).toBe(false);
-    }
-  });
-
-  it('returns null for garbage, truncated and empty output', () => {
-    const truncated = fixture('amd-smi-26-power.json').slice(0, 400);
-    const bytes = Buffer.from(Array.from({ length: 512 }, (_, i) => (i * 97 + 13) % 256)).toString('latin1');
-    for (const text of [fixture('garbage.txt'), truncated, bytes, '', '{}', '[1, 2, 3]', '{"card0": "x"}', 'null']) {
-      expect(parseAmdSmiPower(text)).toBeNull();
-      expect(parseRocmSmiPower(text)).toBeNull();
-    }
-  });
-
-  it('finds the JSON after warning lines that themselves open with a bracket', () => {
-    expect(extractJson('[WARNING] low power state [card0]\n{"card0": {"Average Graphics Package Power (W)": "5"}}\n')).toEqual({
-      card0: { 'Average Graphics Package Power (W)': '5' },
-    });
-    expect(extractJson('no json here')).toBeUndefined();
-  });
-
-  it('reads bus ids from amd-smi list (bare and wrapped) and rocm-smi --showbus', () => {
-    expect([...(parseAmdSmiList(fixture('amd-smi-list.json')) ?? [])]).toEqual([[0, '0000:03:00.0']]);
-    expect([...(parseAmdSmiList(fixture('amd-smi-26-list.json')) ?? [])]).toEqual([
-      [0, '0000:83:00.0'],
-      [1, '0000:03:00.0'],
-    ]);
-    expect([...(parseRocmSmiBus(fixture('rocm-smi-bus.json')) ?? [])]).toEqual([
-      [0, '0000:83:00.0'],
-      [1, '0000:03:00.0'],
-    ]);
-    expect(parseAmdSmiList(fixture('garbage.txt'))).toBeNull();
-    expect(normaliseBdf('0C:00.0')).toBe('0000:0c:00.0');
-    expect(normaliseBdf('not a bus')).toBeNull();
-  });
-});
 
 describe('amdgpu hwmon', () => {
   it('reads power1_average in watts with busy % and the junction temperature', async () => {
@@ -290,5 +195,35 @@ describe('AMD GPUs through amd-smi and rocm-smi', () => {
     expect(garbage[0]?.reason).toMatch(/printed no power JSON: Traceback/);
     const withHwmon = await probe(tree('amdgpu-avg'), await tools(['amd-smi'], { FAKE_AMD_SMI_MODE: 'garbage' }));
     expect([...withHwmon.keys()]).toEqual(['amdgpu:0', 'amdgpu:0:util', 'amdgpu:0:temp']);
+  });
+
+  it('leaves nothing polling amd-smi when a source closes while its first poll is in flight', async () => {
+    const clock = new ManualClock();
+    const p = await probe(NO_SYSFS, await tools(['amd-smi']), { clock });
+    const gpu = p.get('amdgpu:0')?.source;
+    const started = gpu?.start?.();
+    const closed = gpu?.close?.();
+    await Promise.all([started, closed]);
+    // The poller's next request would be a timer on this clock: there is none, however long it runs.
+    await clock.advance(10_000);
+    expect(clock.timers).toBe(0);
+    expect(await gpu?.read()).toMatchObject({ ok: false, reason: expect.stringMatching(/polled only while measuring/) });
+  });
+
+  it('polls amd-smi once per period on its clock while started, and stops with the close', async () => {
+    const clock = new ManualClock();
+    const p = await probe(NO_SYSFS, await tools(['amd-smi']), { clock });
+    const gpu = p.get('amdgpu:0')?.source;
+    await gpu?.start?.();
+    expect(await gpu?.read()).toMatchObject({ ok: true, value: 35 });
+    expect(clock.timers).toBe(1);
+    await clock.advance(999);
+    expect(clock.timers).toBe(1);
+    // Due: the timer fires and the next amd-smi runs; its successor is set once that run has answered.
+    await clock.advance(1);
+    expect(clock.timers).toBe(0);
+    await expect.poll(() => clock.timers, { timeout: 5000 }).toBe(1);
+    await gpu?.close?.();
+    expect(clock.timers).toBe(0);
   });
 });

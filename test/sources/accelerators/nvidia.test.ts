@@ -3,6 +3,7 @@ import { classifyFailure, parseHelpFields, parseNvidiaCell, probeNvidia, splitRo
 import { sourceContext } from '../../../src/sources/discover.js';
 import type { Probe } from '../../../src/sources/types.js';
 import { fakeTools } from '../../helpers/fake-tools.js';
+import { ManualClock } from '../../helpers/manual-clock.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 let cleanups: Array<() => Promise<void>> = [];
@@ -11,10 +12,10 @@ afterEach(async () => {
   cleanups = [];
 });
 
-async function probe(env: Record<string, string> = {}, timeoutMs = 3000): Promise<Map<string, Probe>> {
+async function probe(env: Record<string, string> = {}, timeoutMs = 3000, clock?: ManualClock): Promise<Map<string, Probe>> {
   const tools = await fakeTools(['nvidia-smi'], env);
   cleanups.push(tools.cleanup);
-  const probes = await probeNvidia(sourceContext({ env: tools.env, intervalMs: 50 }), { timeoutMs });
+  const probes = await probeNvidia(sourceContext({ env: tools.env, intervalMs: 50 }), { timeoutMs, ...(clock ? { clock } : {}) });
   cleanups.push(async () => {
     await Promise.all(probes.map((p) => p.source?.close?.()));
   });
@@ -102,11 +103,14 @@ describe('nvidia probe and stream', () => {
   });
 
   it('refuses a stale value when nvidia-smi stays alive but stops printing', async () => {
-    const stalled = await probe({ FAKE_NVIDIA_MODE: 'stall' });
+    // The stream's time is a manual clock: the fake prints its few lines at one instant, then the test moves time on.
+    const clock = new ManualClock();
+    const stalled = await probe({ FAKE_NVIDIA_MODE: 'stall' }, 3000, clock);
     await stalled.get('nvidia:0')!.source!.start!();
-    await sleep(150);
     expect(await stalled.get('nvidia:0')!.source!.read()).toMatchObject({ ok: true });
-    await sleep(2300);
-    expect(await stalled.get('nvidia:0')!.source!.read()).toEqual({ ok: false, reason: expect.stringMatching(/printed nothing for GPU 0 for 2\.\d s/) });
+    await clock.advance(2000);
+    expect(await stalled.get('nvidia:0')!.source!.read()).toMatchObject({ ok: true, value: 150 });
+    await clock.advance(300);
+    expect(await stalled.get('nvidia:0')!.source!.read()).toEqual({ ok: false, reason: 'nvidia-smi printed nothing for GPU 0 for 2.3 s' });
   });
 });

@@ -214,7 +214,7 @@ describe('perf probe', () => {
   });
 
   it('refuses a stale total when the stream turns to garbage', async () => {
-    const p = await probe({ FAKE_PERF_MODE: 'garbage-stream' }, {}, { staleAfterMs: 150 });
+    const p = await probe({ FAKE_PERF_MODE: 'garbage-stream' }, {}, { staleAfterS: 0.15 });
     const pkg = await started(p.get('perf:package-0'));
     await vi.waitFor(async () => {
       const r = await pkg.read();

@@ -272,7 +272,7 @@ describe('Lease.holder', () => {
 });
 
 describe('PlugPoller', () => {
-  const timings = { periodMs: 20, staleAfterMs: 5000 };
+  const timings = { periodMs: 20, staleAfterS: 5 };
 
   it('answers "not started" until a holder starts it, and again once every holder closed', async () => {
     let n = 0;
@@ -294,7 +294,7 @@ describe('PlugPoller', () => {
 
   it('says which number is missing, and passes on why the last poll failed', async () => {
     const answers: Array<ReadResult<{ w: number | null }>> = [{ ok: true, value: { w: null } }];
-    const plug = new PlugPoller(async () => answers.shift() ?? { ok: false, reason: 'gave no answer' }, { periodMs: 10_000, staleAfterMs: 5000 }, 'not started: custom');
+    const plug = new PlugPoller(async () => answers.shift() ?? { ok: false, reason: 'gave no answer' }, { periodMs: 10_000, staleAfterS: 5 }, 'not started: custom');
     const read = plug.reader((v) => v.w, 'the last answer had no power');
     expect(await read()).toEqual({ ok: false, reason: 'not started: custom' });
     const h = plug.holder();

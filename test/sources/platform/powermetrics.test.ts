@@ -264,7 +264,7 @@ child.on('exit', (code) => process.exit(code ?? 1));
   });
 
   it('refuses a stale value when the stream turns to garbage', async () => {
-    const p = await probe({ FAKE_POWERMETRICS_MODE: 'garbage-stream' }, { staleAfterMs: 150 });
+    const p = await probe({ FAKE_POWERMETRICS_MODE: 'garbage-stream' }, { staleAfterS: 0.15 });
     const cpu = await started(p.get('apple:cpu'));
     await vi.waitFor(async () => {
       const r = await cpu.read();

@@ -188,7 +188,7 @@ describe('Windows Energy Meter probe', () => {
   });
 
   it('refuses a stale value when the stream turns to garbage', async () => {
-    const p = await probe({ FAKE_TYPEPERF_MODE: 'garbage-stream' }, { staleAfterMs: 150 });
+    const p = await probe({ FAKE_TYPEPERF_MODE: 'garbage-stream' }, { staleAfterS: 0.15 });
     const pkg = await started(p.get('windows-emi:rapl_package0_pkg'));
     await vi.waitFor(async () => {
       const r = await pkg.read();
