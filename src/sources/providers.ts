@@ -86,7 +86,8 @@ export const PROVIDERS: readonly Provider[] = [
   { family: 'accelerators', id: 'npu', probe: (ctx) => probeNpu(ctx) },
   { family: 'bmc', id: 'ipmi', probe: (ctx) => probeIpmi(ctx) },
   { family: 'meters', id: 'meters', probe: (ctx, f) => probeMeters(ctx, metersOfFamily(metersOf(f.options), 'meters')) },
-  { family: 'bmc', id: 'redfish', probe: (ctx, f) => probeMeters(ctx, metersOfFamily(metersOf(f.options), 'bmc')) },
+  // BMCs named with --meter (redfish=): bmc sources, listed after the plugs and commands.
+  { family: 'bmc', id: 'bmc-meters', probe: (ctx, f) => probeMeters(ctx, metersOfFamily(metersOf(f.options), 'bmc')) },
   // Last: it uses procstat's reader and must know whether anything measured is usable.
   { family: 'estimate', id: 'estimate', after: 'all', probe: probeEstimateLast },
 ];

@@ -20,7 +20,7 @@ describe('the provider registry', () => {
       'accelerators/npu',
       'bmc/ipmi',
       'meters/meters',
-      'bmc/redfish',
+      'bmc/bmc-meters',
       'estimate/estimate',
     ]);
   });
