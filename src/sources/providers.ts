@@ -75,7 +75,7 @@ export const PROVIDERS: readonly Provider[] = [
   { family: 'cpu', id: 'perf', after: ['powercap'], probe: (ctx, f) => probePerf(ctx, { powercapIds: usableIds(f.probesOf('powercap')) }) },
   { family: 'platform', id: 'powermetrics', probe: (ctx) => probePowermetrics(ctx) },
   { family: 'platform', id: 'windows-emi', probe: (ctx) => probeWindowsEmi(ctx) },
-  { family: 'cpu', id: 'procstat', probe: one((ctx) => probeProcStat(ctx)) },
+  { family: 'cpu', id: 'procstat', probe: one(probeProcStat) },
   { family: 'cpu', id: 'children', probe: one(probeChildrenCpu) },
   { family: 'cpu', id: 'cpufreq', probe: one(probeCpufreq) },
   { family: 'cpu', id: 'thermal', probe: one(probeThermal) },
