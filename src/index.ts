@@ -10,6 +10,7 @@ export type { Kernel, KernelInstance, KernelOptions } from '../benchmarks/kernel
 export { Session, selectSources, newRunId, machineName, type SessionOptions } from './runner/session.js';
 export type { RunResult, Window } from './runner/types.js';
 export { discoverSources, sourceContext, type DiscoverOptions } from './sources/discover.js';
+export { parseMeters, meterUsage, type MeterSpec } from './sources/meters/registry.js';
 export type { Probe, Source, SourceInfo, SourceKind, Scope, Quality, ProbeState, CpuTimes, ReadResult, FileReader } from './sources/types.js';
 export { chooseModel, teadsModel, linearModel, type PowerModel, type EstimateOptions } from './sources/estimate/estimate-model.js';
 export { Sampler, type SampleRecord, type Mark, type SamplerOptions } from './sampler/sampler.js';

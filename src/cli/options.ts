@@ -1,7 +1,6 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { UsageError } from '../errors.js';
-import { parseMeterSpec, type MeterSpec } from '../sources/meters/registry.js';
-import type { RedfishOptions } from '../sources/bmc/redfish.js';
+import { meterUsage, parseMeters } from '../sources/meters/registry.js';
 import type { SessionOptions } from '../runner/session.js';
 
 /** Options shared by the measuring commands, and their parsers (bad values are usage errors, exit 2). */
@@ -76,7 +75,7 @@ export function addSourceOptions(cmd: Command): Command {
     .option('--source <ids>', 'use only these sources (ids or prefixes, e.g. rapl,nvidia:0)')
     .option('--exclude-source <ids>', 'also written --no-source: never use these sources (ids or prefixes)')
     .addOption(
-      new Option('--meter <type=target>', 'external meter: shelly=http://HOST, tasmota=http://HOST, redfish=https://BMC (redfish-insecure= for a self-signed certificate), command=\'CMD ARGS\' (repeatable)').argParser(
+      new Option('--meter <type=target>', `external meter: ${meterUsage()} (repeatable)`).argParser(
         (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
       ),
     );
@@ -94,19 +93,7 @@ export function sessionOptions(flags: SourceFlags & { interval?: number }): Sess
   if (flags.tdp !== undefined) estimate.tdpW = flags.tdp;
   if (flags.idleWatts !== undefined) estimate.idleW = flags.idleWatts;
   if (flags.maxWatts !== undefined) estimate.maxW = flags.maxWatts;
-  const meters: MeterSpec[] = [];
-  const redfish: RedfishOptions[] = [];
-  for (const text of flags.meter ?? []) {
-    // Redfish BMCs are meters to a person, but a source family of their own here.
-    const bmc = /^redfish(-insecure)?=(.+)$/i.exec(text.trim());
-    if (bmc) {
-      redfish.push({ url: (bmc[2] as string).trim(), insecure: Boolean(bmc[1]) });
-      continue;
-    }
-    const spec = parseMeterSpec(text);
-    if ('error' in spec) throw new UsageError(spec.error);
-    meters.push(spec);
-  }
+  const meters = parseMeters(flags.meter ?? []);
   const include = list(flags.source);
   const exclude = list(flags.excludeSource);
   return {
@@ -114,7 +101,6 @@ export function sessionOptions(flags: SourceFlags & { interval?: number }): Sess
     procfs: flags.procfs,
     estimate,
     ...(meters.length ? { meters } : {}),
-    ...(redfish.length ? { redfish } : {}),
     ...(include ? { include } : {}),
     ...(exclude ? { exclude } : {}),
     ...(flags.interval !== undefined ? { intervalMs: flags.interval } : {}),

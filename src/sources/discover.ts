@@ -1,99 +1,54 @@
-import { cpus } from 'node:os';
-import type { EstimateOptions } from './estimate/estimate-model.js';
-import { probeEstimate } from './estimate/estimate.js';
-import { HandleFileReader } from './io/files.js';
-import { probeCpufreq } from './cpu/cpufreq.js';
-import { probePowercap } from './cpu/powercap.js';
-import { probeChildrenCpu } from './cpu/process-cpu.js';
-import { probeProcStat, procStatReader } from './cpu/procstat.js';
-import { probeThermal } from './cpu/thermal.js';
-import { probeNvidia } from './accelerators/nvidia.js';
-import { probeAmdGpu } from './accelerators/amd-gpu.js';
-import { probeHwmon } from './system/hwmon.js';
-import { probeBattery } from './system/battery.js';
-import { probePerf } from './cpu/perf.js';
-import { probePowermetrics } from './platform/powermetrics.js';
-import { probeWindowsEmi } from './platform/windows-emi.js';
-import { probeNpu } from './accelerators/npu-smi.js';
-import { probeIpmi } from './bmc/ipmi.js';
-import { probeMeters, type MeterSpec } from './meters/registry.js';
-import { probeRedfish, type RedfishOptions } from './bmc/redfish.js';
-import type { FileReader, Probe, SourceContext } from './types.js';
+import { sourceContext, type DiscoverOptions } from './context.js';
+import { PROVIDERS, type Provider, type ProviderFacts } from './providers.js';
+import type { Probe, SourceContext } from './types.js';
 
-/** Options for discovering sources. */
-export interface DiscoverOptions {
-  /** Root of sysfs (default `/sys`). */
-  sysfs?: string;
-  /** Root of procfs (default `/proc`). */
-  procfs?: string;
-  /** File-reading seam (tests inject errors through it). */
-  files?: FileReader;
-  /** Overrides for the estimate's power model. */
-  estimate?: EstimateOptions;
-  /** Environment for tools and credentials (default: this process's). */
-  env?: NodeJS.ProcessEnv;
-  /** Sampling interval in ms, passed to streaming tools (default 100). */
-  intervalMs?: number;
-  /** External meters (`--meter shelly=…`, `tasmota=…`, `command=…`). */
-  meters?: MeterSpec[];
-  /** Redfish BMCs (`--meter redfish=…`). */
-  redfish?: RedfishOptions[];
+export { sourceContext, type DiscoverOptions } from './context.js';
+export { isMeasuredEnergy } from './measured.js';
+
+/**
+ * Runs providers: each starts as soon as the providers it follows are done (those that follow none at once, together),
+ * and their probes come back in list order, whatever order they finish in.
+ */
+export async function runProviders(providers: readonly Provider[], ctx: SourceContext, options: DiscoverOptions): Promise<Probe[]> {
+  const follows = providerOrder(providers);
+  const running = new Map<string, Promise<Probe[]>>();
+  for (const provider of providers) {
+    const ids = follows.get(provider.id) as string[];
+    const run = Promise.all(ids.map((id) => running.get(id) as Promise<Probe[]>)).then((found) => {
+      const byId = new Map(ids.map((id, i) => [id, found[i] as Probe[]]));
+      const facts: ProviderFacts = {
+        options,
+        probesOf(id) {
+          const probes = byId.get(id);
+          if (!probes) throw new Error(`source provider ${JSON.stringify(provider.id)} reads ${JSON.stringify(id)} without following it`);
+          return probes;
+        },
+        earlier: () => found.flat(),
+      };
+      return provider.probe(ctx, facts);
+    });
+    running.set(provider.id, run);
+  }
+  return (await Promise.all(running.values())).flat();
 }
 
-/** Builds the context sources read through. */
-export function sourceContext(options: DiscoverOptions = {}): SourceContext {
-  return {
-    sysfs: options.sysfs ?? '/sys',
-    procfs: options.procfs ?? '/proc',
-    files: options.files ?? new HandleFileReader(),
-    env: options.env ?? process.env,
-    intervalMs: options.intervalMs ?? 100,
-  };
-}
-
-/** Returns true for a usable source that measures energy or power (not utilization or telemetry). */
-export function isMeasuredEnergy(probe: Probe): boolean {
-  return probe.state === 'ok' && probe.info.quality === 'measured' && (probe.info.kind === 'counter' || probe.info.kind === 'gauge');
+/**
+ * Checks a provider list before anything runs (ids unique, each `after` naming an earlier provider) and returns what
+ * each provider follows, `'all'` spelled out; a mistake in the list is a programming error and throws.
+ */
+export function providerOrder(providers: readonly Provider[]): Map<string, string[]> {
+  const follows = new Map<string, string[]>();
+  for (const provider of providers) {
+    if (follows.has(provider.id)) throw new Error(`two source providers are named ${JSON.stringify(provider.id)}`);
+    const ids = provider.after === 'all' ? [...follows.keys()] : [...(provider.after ?? [])];
+    const missing = ids.find((id) => !follows.has(id));
+    if (missing !== undefined) throw new Error(`source provider ${JSON.stringify(provider.id)} follows ${JSON.stringify(missing)}, which is not before it in the list`);
+    follows.set(provider.id, ids);
+  }
+  return follows;
 }
 
 /** Probes every interface once and returns all of them, usable or not, each with its state, reason and fix. */
-export async function discoverSources(options: DiscoverOptions = {}): Promise<Probe[]> {
-  const ctx = sourceContext(options);
-  const readTimes = procStatReader(ctx);
-  const powercapP = probePowercap(ctx);
-  // perf reads the same RAPL counters as powercap: it learns their ids so its own are marked duplicates.
-  const perfP = powercapP.then((pc) =>
-    probePerf(ctx, { powercapIds: pc.filter((p) => p.state === 'ok' && !p.info.duplicateOf).map((p) => p.info.id) }),
-  );
-  const [powercap, procstat, children, cpufreq, thermal, hwmon, battery, nvidia, amd, perf, apple, windows, npu, ipmi] = await Promise.all([
-    powercapP,
-    probeProcStat(ctx, readTimes),
-    probeChildrenCpu(ctx),
-    probeCpufreq(ctx),
-    probeThermal(ctx),
-    probeHwmon(ctx),
-    probeBattery(ctx),
-    probeNvidia(ctx),
-    probeAmdGpu(ctx),
-    perfP,
-    probePowermetrics(ctx),
-    probeWindowsEmi(ctx),
-    probeNpu(ctx),
-    probeIpmi(ctx),
-  ]);
-  const external = (
-    await Promise.all([options.meters?.length ? probeMeters(ctx, options.meters) : [], ...(options.redfish ?? []).map((r) => probeRedfish(ctx, r))])
-  ).flat();
-  const utilization = procstat.source?.info.kind === 'utilization' ? procstat.source : null;
-  const estimate = await probeEstimate(
-    utilization ? (utilization.read as typeof readTimes) : readTimes,
-    options.estimate ?? {},
-    cpus().length || 1,
-  );
-  const probes = [...powercap, ...perf, ...apple, ...windows, procstat, children, cpufreq, thermal, ...hwmon, ...battery, ...nvidia, ...amd, ...npu, ...ipmi, ...external];
-  if (probes.some(isMeasuredEnergy) && estimate.state === 'ok') {
-    estimate.reason = 'not used: measured sources are available, and estimates are never mixed with measurements';
-  }
-  probes.push(estimate);
-  return probes;
+export function discoverSources(options: DiscoverOptions = {}): Promise<Probe[]> {
+  return runProviders(PROVIDERS, sourceContext(options), options);
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it, vi, type TestContext } from 'vitest';
 import { lastWatts, parseWattsLine, probeCommandMeter } from '../../../src/sources/meters/command-meter.js';
 import { sourceContext } from '../../../src/sources/discover.js';
-import { meterTimings, type MeterOptions } from '../../../src/sources/meters/registry.js';
+import { meterTimings, type MeterOptions } from '../../../src/sources/meters/types.js';
 import type { Probe } from '../../../src/sources/types.js';
 import { fakeTools } from '../../helpers/fake-tools.js';
 

@@ -1,73 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { sourceContext } from '../../../src/sources/discover.js';
-import { meterBaseId, meterTimings, parseMeterSpec, probeMeters, splitCommand } from '../../../src/sources/meters/registry.js';
+import { UsageError } from '../../../src/errors.js';
+import { METERS, meterBaseId, metersOfFamily, meterUsage, parseMeterSpec, parseMeters, probeMeters } from '../../../src/sources/meters/registry.js';
 import type { Probe } from '../../../src/sources/types.js';
 import { fakeTools } from '../../helpers/fake-tools.js';
 import { plugFixture, startFakePlug, type FakePlug } from '../../fixtures/plugs/fake-plug.js';
-
-describe('splitCommand', () => {
-  it.each([
-    ['read-watts', ['read-watts']],
-    ['  read-watts   --port  /dev/ttyUSB0 ', ['read-watts', '--port', '/dev/ttyUSB0']],
-    ["meter --label 'a b  c'", ['meter', '--label', 'a b  c']],
-    ['meter --label "a b"', ['meter', '--label', 'a b']],
-    [`meter 'it'"'"'s'`, ['meter', "it's"]],
-    ['meter "say \\"hi\\" \\\\ \\$HOME \\`x\\`"', ['meter', 'say "hi" \\ $HOME `x`']],
-    ['meter "a\\nb"', ['meter', 'a\\nb']],
-    ['meter a\\ b c\\|d', ['meter', 'a b', 'c|d']],
-    ["meter '' \"\"", ['meter', '', '']],
-    ["meter '$HOME|*;&'", ['meter', '$HOME|*;&']],
-    ['meter pre"mid"\'post\'', ['meter', 'premidpost']],
-    ['meter a#b x~y --n=3', ['meter', 'a#b', 'x~y', '--n=3']],
-    ['meter one\\\ntwo', ['meter', 'onetwo']],
-    ['/opt/My\\ Meter/bin/read --json', ['/opt/My Meter/bin/read', '--json']],
-    ['meter\ttab', ['meter', 'tab']],
-  ])('splits %j', (text, argv) => {
-    expect(splitCommand(text)).toEqual(argv);
-  });
-
-  it.each([
-    ["meter 'open", /unterminated ' quote at character 7/],
-    ['meter "open', /unterminated " quote/],
-    ['meter \\', /lone backslash/],
-    ['meter | tee log', /"\|" needs a shell/],
-    ['meter > out', /">" needs a shell/],
-    ['meter; rm -rf /', /";" needs a shell/],
-    ['meter && x', /"&" needs a shell/],
-    ['meter $PORT', /"\$" needs a shell/],
-    ['meter `id`', /"`" needs a shell/],
-    ['meter $(id)', /"\$" needs a shell/],
-    ['meter "$PORT"', /\$ inside double quotes needs a shell/],
-    ['meter "`id`"', /` inside double quotes needs a shell/],
-    ['meter *.log', /pattern character "\*"/],
-    ['meter file?', /pattern character "\?"/],
-    ['meter {a,b}', /pattern character "\{"/],
-    ['meter ~/x', /home directory expansion/],
-    ['meter # comment', /a comment/],
-    ['PORT=1 meter', /VAR=value assignment/],
-    ['meter a\0b', /NUL/],
-    ['', /no command given/],
-    ['   ', /no command given/],
-    ["'' meter", /no command given/],
-  ])('refuses %j', (text, error) => {
-    const r = splitCommand(text);
-    expect(r).toHaveProperty('error');
-    expect((r as { error: string }).error).toMatch(error);
-    expect((r as { error: string }).error).not.toContain('\n');
-  });
-
-  it('never throws on random input', () => {
-    let seed = 7;
-    const chars = ` \t\n'"\\|&;<>()$\`*?[{~#=ab01\0é`;
-    for (let n = 0; n < 2000; n++) {
-      let text = '';
-      const length = (seed = (seed * 1103515245 + 12345) % 2 ** 31) % 24;
-      for (let i = 0; i < length; i++) text += chars[(seed = (seed * 1103515245 + 12345) % 2 ** 31) % chars.length];
-      const r = splitCommand(text);
-      expect(Array.isArray(r) || typeof r.error === 'string').toBe(true);
-    }
-  });
-});
 
 describe('parseMeterSpec', () => {
   it.each([
@@ -79,6 +16,8 @@ describe('parseMeterSpec', () => {
     ['tasmota=[fe80::1]', { type: 'tasmota', url: 'http://[fe80::1]' }],
     ["command=read-watts --port '/dev/tty USB0'", { type: 'command', argv: ['read-watts', '--port', '/dev/tty USB0'] }],
     ['command=./a=b x=1', { type: 'command', argv: ['./a=b', 'x=1'] }],
+    ['redfish=https://10.0.0.9', { type: 'redfish', url: 'https://10.0.0.9', insecure: false }],
+    ['Redfish-Insecure= https://bmc.lan:8443/ ', { type: 'redfish', url: 'https://bmc.lan:8443/', insecure: true }],
   ])('parses %j', (text, spec) => {
     expect(parseMeterSpec(text)).toEqual(spec);
   });
@@ -94,6 +33,8 @@ describe('parseMeterSpec', () => {
     ['command=meter | tee', /^--meter command: "\|" needs a shell/],
     ['command=', /no command given/],
     ['command=a=b', /VAR=value assignment/],
+    ['redfish=', /^--meter redfish: no address given \(e\.g\. redfish=https:/],
+    ['redfish-insecure=', /^--meter redfish-insecure: no address given/],
   ])('refuses %j with a one-line error', (text, error) => {
     const r = parseMeterSpec(text);
     expect(r).toHaveProperty('error');
@@ -118,13 +59,47 @@ describe('parseMeterSpec', () => {
   });
 });
 
-describe('meterTimings', () => {
-  it('defaults to a 1 s period, 2 s timeout and a 3 s stale limit', () => {
-    expect(meterTimings()).toEqual({ timeoutMs: 2000, periodMs: 1000, staleAfterMs: 3000 });
+describe('the meter registry', () => {
+  it('names every type in the usage text and in the error for an unknown one', () => {
+    const usage = meterUsage();
+    for (const m of METERS) expect(usage).toContain(`${m.type}=`);
+    expect(usage).toContain('redfish-insecure=');
+    const r = parseMeterSpec('zigbee=x');
+    for (const m of METERS) expect((r as { error: string }).error).toContain(`${m.type}=`);
   });
-  it('keeps a slow meter from looking stale between its answers', () => {
-    expect(meterTimings({ periodMs: 100, timeoutMs: 500 })).toEqual({ timeoutMs: 500, periodMs: 100, staleAfterMs: 600 });
-    expect(meterTimings({ periodMs: -1, timeoutMs: Number.NaN, staleAfterMs: 50 })).toEqual({ timeoutMs: 2000, periodMs: 1000, staleAfterMs: 50 });
+
+  it('has one descriptor per type, each with a family', () => {
+    const words = METERS.flatMap((m) => [m.type, ...(m.aliases ?? [])]);
+    expect(new Set(words).size).toBe(words.length);
+    expect(METERS.map((m) => [m.type, m.family])).toEqual([
+      ['shelly', 'meters'],
+      ['tasmota', 'meters'],
+      ['redfish', 'bmc'],
+      ['command', 'meters'],
+    ]);
+  });
+
+  it('parseMeters keeps the order given and throws a UsageError with the one-line message of the first bad value', () => {
+    expect(parseMeters(['redfish=https://bmc', 'shelly=10.0.0.5', 'command=read-watts'])).toEqual([
+      { type: 'redfish', url: 'https://bmc', insecure: false },
+      { type: 'shelly', url: 'http://10.0.0.5' },
+      { type: 'command', argv: ['read-watts'] },
+    ]);
+    expect(parseMeters([])).toEqual([]);
+    expect(() => parseMeters(['shelly=10.0.0.5', 'shelly=http://admin:hunter2@x', 'zigbee=1'])).toThrow(UsageError);
+    try {
+      parseMeters(['shelly=http://admin:hunter2@x', 'zigbee=1']);
+    } catch (e) {
+      expect((e as UsageError).exitCode).toBe(2);
+      expect((e as Error).message).toMatch(/^--meter shelly: credentials do not belong in the URL/);
+      expect((e as Error).message).not.toContain('hunter2');
+    }
+  });
+
+  it('splits specs by the family their type lives in, keeping their order', () => {
+    const specs = parseMeters(['redfish=https://a', 'shelly=h1', 'redfish-insecure=https://b', 'command=m']);
+    expect(metersOfFamily(specs, 'meters').map(meterBaseId)).toEqual(['shelly:h1', 'meter:m']);
+    expect(metersOfFamily(specs, 'bmc').map(meterBaseId)).toEqual(['redfish:a', 'redfish:b']);
   });
 });
 
@@ -181,6 +156,19 @@ describe('probeMeters', () => {
     } finally {
       await tools.cleanup();
     }
+  });
+
+  it('reads a BMC given twice once, whatever the certificate option', async () => {
+    // An ftp:// address is refused by the probe before any request, so nothing here touches the network.
+    const specs = parseMeters(['redfish=ftp://bmc.lan', 'redfish-insecure=FTP://BMC.lan/']);
+    const out = await probeMeters(sourceContext(), specs);
+    expect(out.map((p) => [p.info.id, p.state])).toEqual([
+      ['redfish', 'error'],
+      ['redfish:bmc.lan#2', 'error'],
+    ]);
+    expect(out[0]?.reason).toMatch(/not an http\(s\) URL/);
+    expect(out[1]?.info.duplicateOf).toBe('redfish:bmc.lan');
+    expect(out[1]?.reason).toMatch(/given twice/);
   });
 
   it('returns nothing for no meters', async () => {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { sourceContext } from '../../../src/sources/discover.js';
-import { meterTimings } from '../../../src/sources/meters/registry.js';
+import { meterTimings } from '../../../src/sources/meters/types.js';
 import { parseShellyGen1, parseShellyGen2, probeShelly } from '../../../src/sources/meters/shelly.js';
 import type { Probe } from '../../../src/sources/types.js';
 import { plugFixture, startFakePlug, type FakePlug, type Reply } from '../../fixtures/plugs/fake-plug.js';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { sourceContext } from '../../../src/sources/discover.js';
-import { meterTimings } from '../../../src/sources/meters/registry.js';
+import { meterTimings } from '../../../src/sources/meters/types.js';
 import { parseTasmotaStatus8, probeTasmota, tasmotaWarning } from '../../../src/sources/meters/tasmota.js';
 import type { Probe } from '../../../src/sources/types.js';
 import { plugFixture, startFakePlug, type FakePlug, type Reply } from '../../fixtures/plugs/fake-plug.js';
