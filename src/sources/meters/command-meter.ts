@@ -80,7 +80,7 @@ class WattsStream extends SharedToolStream<'watts'> {
       recordName: 'line',
       env,
       firstRecordTimeoutMs: timings.timeoutMs,
-      staleAfterS: timings.staleAfterMs / 1000,
+      staleAfterS: timings.staleAfterS,
       notStarted: 'not started: the command runs only while measuring',
     });
   }
@@ -205,7 +205,7 @@ function commandProbe(ctx: SourceContext, argv: string[], timings: MeterTimings,
 function pollSource(ctx: SourceContext, argv: string[], timings: MeterTimings, info: SourceInfo & { kind: 'gauge' }): GaugeSource {
   // Polled like a plug: a run still going when the source closes ends within its timeout (killed if it hangs), and the
   // close waits for it, so no orphan outlives the source.
-  const poller = new PlugPoller(() => runOnce(ctx, argv, timings.timeoutMs), { periodMs: timings.periodMs, staleAfterS: timings.staleAfterMs / 1000 }, 'not started: the command is run only while measuring');
+  const poller = new PlugPoller(() => runOnce(ctx, argv, timings.timeoutMs), { periodMs: timings.periodMs, staleAfterS: timings.staleAfterS }, 'not started: the command is run only while measuring');
   const { start, close } = poller.holder();
   return { info, read: async () => poller.latest(), start, close };
 }

@@ -215,7 +215,7 @@ function plugProbes(baseUrl: string, gen: Generation, http: HttpOptions, id: str
     // The plug read its meter somewhere inside the request; the midpoint halves the worst timing error.
     return { ok: true, value: a.reading, atS: (t0 + monotonicS()) / 2 };
   };
-  const plug = new PlugPoller(pollOnce, { periodMs: timings.periodMs, staleAfterS: timings.staleAfterMs / 1000 });
+  const plug = new PlugPoller(pollOnce, { periodMs: timings.periodMs, staleAfterS: timings.staleAfterS });
   const field = (pick: (r: ShellyReading) => number | null, what: string) => plug.reader(pick, `the last answer of ${safeUrl(url)} had no ${what}`);
 
   const periodS = timings.periodMs / 1000;

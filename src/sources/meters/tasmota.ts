@@ -155,7 +155,7 @@ function plugProbes(url: string, hasCredentials: boolean, id: string, timings: M
     // The plug read its meter somewhere inside the request; the midpoint halves the worst timing error.
     return a.ok ? { ok: true, value: a.reading, atS: (t0 + monotonicS()) / 2 } : { ok: false, reason: a.reason };
   };
-  const plug = new PlugPoller(pollOnce, { periodMs: timings.periodMs, staleAfterS: timings.staleAfterMs / 1000 });
+  const plug = new PlugPoller(pollOnce, { periodMs: timings.periodMs, staleAfterS: timings.staleAfterS });
   const where = safeUrl(url);
   const field = (pick: (r: TasmotaReading) => number | null, what: string) => plug.reader(pick, `the last answer of ${where} had no usable ${what}`);
 

@@ -8,8 +8,8 @@ export interface MeterOptions {
   timeoutMs?: number;
   /** Milliseconds between polls of a plug or of a command that prints once (default 1000). */
   periodMs?: number;
-  /** A value older than this is refused as stale (default: three periods, or a period plus a timeout if longer). */
-  staleAfterMs?: number;
+  /** Seconds after which a value is refused as stale (default: three periods, or a period plus a timeout if longer). */
+  staleAfterS?: number;
 }
 
 /** Meter timings with every default filled in, as the meter probes take them. */
@@ -26,8 +26,8 @@ export function meterTimings(options: MeterOptions = {}): MeterTimings {
   const timeoutMs = positive(options.timeoutMs, DEFAULT_METER_TIMEOUT_MS);
   const periodMs = positive(options.periodMs, DEFAULT_METER_PERIOD_MS);
   // A slow meter that still answers within its timeout must not look stale between two of its answers.
-  const staleAfterMs = positive(options.staleAfterMs, Math.max(3 * periodMs, periodMs + timeoutMs));
-  return { timeoutMs, periodMs, staleAfterMs };
+  const staleAfterS = positive(options.staleAfterS, Math.max(3 * periodMs, periodMs + timeoutMs) / 1000);
+  return { timeoutMs, periodMs, staleAfterS };
 }
 
 /** The source family whose code a meter type lives in; it decides where the meter's probes appear in `sources`. */

@@ -177,7 +177,7 @@ describe.concurrent('probeCommandMeter', () => {
 
   it('turns stream reads stale when the command goes silent', async (t) => {
     const { expect } = t;
-    const p = await probe(t, 'stall', { staleAfterMs: 300 }, { FAKE_WATTMETER_PERIOD_MS: '50', FAKE_WATTMETER_LINES: '15' });
+    const p = await probe(t, 'stall', { staleAfterS: 0.3 }, { FAKE_WATTMETER_PERIOD_MS: '50', FAKE_WATTMETER_LINES: '15' });
     expect(p.reason).toMatch(/keeps printing/);
     await p.source?.start?.();
     await vi.waitFor(
@@ -189,7 +189,7 @@ describe.concurrent('probeCommandMeter', () => {
   it('turns polled reads stale, without blocking, when the command starts hanging', async (t) => {
     const { expect } = t;
     const dir = await stateDir(t);
-    const p = await probe(t, 'once-then-hang', { timeoutMs: 1500, staleAfterMs: 400 }, { FAKE_WATTMETER_STATE: join(dir, 'runs'), FAKE_WATTMETER_OK_RUNS: '3' });
+    const p = await probe(t, 'once-then-hang', { timeoutMs: 1500, staleAfterS: 0.4 }, { FAKE_WATTMETER_STATE: join(dir, 'runs'), FAKE_WATTMETER_OK_RUNS: '3' });
     expect(p.reason).toMatch(/prints once and exits/);
     await p.source?.start?.();
     expect(await p.source?.read()).toMatchObject({ ok: true, value: 42.5 });
@@ -207,7 +207,7 @@ describe.concurrent('probeCommandMeter', () => {
   it('fails polled reads with the reason once the command breaks', async (t) => {
     const { expect } = t;
     const dir = await stateDir(t);
-    const p = await probe(t, 'once-then-hang', { timeoutMs: 1000, periodMs: 50, staleAfterMs: 5000 }, { FAKE_WATTMETER_STATE: join(dir, 'runs'), FAKE_WATTMETER_OK_RUNS: '1' });
+    const p = await probe(t, 'once-then-hang', { timeoutMs: 1000, periodMs: 50, staleAfterS: 5 }, { FAKE_WATTMETER_STATE: join(dir, 'runs'), FAKE_WATTMETER_OK_RUNS: '1' });
     expect(p.state).toBe('ok');
     await p.source?.start?.();
     // No good value ever came from the poller: the timeout is the reason.

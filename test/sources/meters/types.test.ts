@@ -3,10 +3,10 @@ import { meterTimings } from '../../../src/sources/meters/types.js';
 
 describe('meterTimings', () => {
   it('defaults to a 1 s period, 2 s timeout and a 3 s stale limit', () => {
-    expect(meterTimings()).toEqual({ timeoutMs: 2000, periodMs: 1000, staleAfterMs: 3000 });
+    expect(meterTimings()).toEqual({ timeoutMs: 2000, periodMs: 1000, staleAfterS: 3 });
   });
   it('keeps a slow meter from looking stale between its answers', () => {
-    expect(meterTimings({ periodMs: 100, timeoutMs: 500 })).toEqual({ timeoutMs: 500, periodMs: 100, staleAfterMs: 600 });
-    expect(meterTimings({ periodMs: -1, timeoutMs: Number.NaN, staleAfterMs: 50 })).toEqual({ timeoutMs: 2000, periodMs: 1000, staleAfterMs: 50 });
+    expect(meterTimings({ periodMs: 100, timeoutMs: 500 })).toEqual({ timeoutMs: 500, periodMs: 100, staleAfterS: 0.6 });
+    expect(meterTimings({ periodMs: -1, timeoutMs: Number.NaN, staleAfterS: 0.05 })).toEqual({ timeoutMs: 2000, periodMs: 1000, staleAfterS: 0.05 });
   });
 });
