@@ -2,6 +2,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { parseMeterSpec, type MeterSpec } from '../sources/meters/registry.js';
 import type { RedfishOptions } from '../sources/bmc/redfish.js';
+import { parsePowerScript } from '../sources/debug/debug.js';
 import type { SessionOptions } from '../runner/session.js';
 
 /** Options shared by the measuring commands, and their parsers (bad values are usage errors, exit 2). */
@@ -44,6 +45,7 @@ export interface SourceFlags {
   source?: string;
   excludeSource?: string;
   meter?: string[];
+  debugSource?: string;
 }
 
 /**
@@ -79,7 +81,8 @@ export function addSourceOptions(cmd: Command): Command {
       new Option('--meter <type=target>', 'external meter: shelly=http://HOST, tasmota=http://HOST, redfish=https://BMC (redfish-insecure= for a self-signed certificate), command=\'CMD ARGS\' (repeatable)').argParser(
         (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
       ),
-    );
+    )
+    .addOption(new Option('--debug-source <script>', 'add the scripted debug source: W, or W@S,W@S,… (see README)').hideHelp());
 }
 
 /** Turns parsed flags into session options, checking that the linear estimate gets both ends. */
@@ -107,6 +110,8 @@ export function sessionOptions(flags: SourceFlags & { interval?: number }): Sess
     if ('error' in spec) throw new UsageError(spec.error);
     meters.push(spec);
   }
+  const debug = flags.debugSource === undefined ? undefined : parsePowerScript(flags.debugSource);
+  if (debug && !debug.ok) throw new UsageError(debug.reason);
   const include = list(flags.source);
   const exclude = list(flags.excludeSource);
   return {
@@ -118,5 +123,6 @@ export function sessionOptions(flags: SourceFlags & { interval?: number }): Sess
     ...(include ? { include } : {}),
     ...(exclude ? { exclude } : {}),
     ...(flags.interval !== undefined ? { intervalMs: flags.interval } : {}),
+    ...(debug ? { debug: { script: debug.steps } } : {}),
   };
 }

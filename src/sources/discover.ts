@@ -18,6 +18,7 @@ import { probeNpu } from './accelerators/npu-smi.js';
 import { probeIpmi } from './bmc/ipmi.js';
 import { probeMeters, type MeterSpec } from './meters/registry.js';
 import { probeRedfish, type RedfishOptions } from './bmc/redfish.js';
+import { probeDebug, type DebugOptions } from './debug/debug.js';
 import type { FileReader, Probe, SourceContext } from './types.js';
 
 /** Options for discovering sources. */
@@ -38,6 +39,8 @@ export interface DiscoverOptions {
   meters?: MeterSpec[];
   /** Redfish BMCs (`--meter redfish=…`). */
   redfish?: RedfishOptions[];
+  /** The scripted debug source (`--debug-source`), for tests and demonstrations; absent by default. */
+  debug?: DebugOptions;
 }
 
 /** Builds the context sources read through. */
@@ -91,6 +94,7 @@ export async function discoverSources(options: DiscoverOptions = {}): Promise<Pr
     cpus().length || 1,
   );
   const probes = [...powercap, ...perf, ...apple, ...windows, procstat, children, cpufreq, thermal, ...hwmon, ...battery, ...nvidia, ...amd, ...npu, ...ipmi, ...external];
+  if (options.debug) probes.push(await probeDebug(ctx, options.debug));
   if (probes.some(isMeasuredEnergy) && estimate.state === 'ok') {
     estimate.reason = 'not used: measured sources are available, and estimates are never mixed with measurements';
   }
