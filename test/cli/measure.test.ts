@@ -54,6 +54,17 @@ describe('wattbench measure', () => {
     expect(long.map((r) => r.source)).toEqual(expect.arrayContaining(['debug:wall', 'rapl:package-0']));
   });
 
+  it('lists the debug source in `sources`, and keeps --debug-source out of --help', async () => {
+    const r = await runMain(['sources', '--json', '--sysfs', sysfs('vm'), '--procfs', procfs('basic'), '--debug-source', '10@0,30@2']);
+    expect(r.code, r.stderr).toBe(0);
+    const debug = (JSON.parse(r.stdout) as Array<Record<string, unknown>>).find((s) => s.id === 'debug:wall');
+    expect(debug).toMatchObject({ state: 'ok', kind: 'counter', scope: 'system-wall', description: 'DEBUG, not a measurement: power follows the script 10@0,30@2' });
+    const help = await runMain(['measure', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/--sysfs/);
+    expect(help.stdout).not.toMatch(/debug/);
+  });
+
   it('exits 2 with one line for a bad debug script', async () => {
     const r = await runMain(['measure', '--sysfs', sysfs('vm'), '--debug-source', '10@0,5', '--out', join(dir, 'bad-debug.csv'), '--', 'true']);
     expect(r.code).toBe(2);
