@@ -1,6 +1,7 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { meterUsage, parseMeters } from '../sources/meters/registry.js';
+import { parsePowerScript } from '../sources/debug/debug.js';
 import type { SessionOptions } from '../runner/session.js';
 
 /** Options shared by the measuring commands, and their parsers (bad values are usage errors, exit 2). */
@@ -43,6 +44,7 @@ export interface SourceFlags {
   source?: string;
   excludeSource?: string;
   meter?: string[];
+  debugSource?: string;
 }
 
 /**
@@ -78,7 +80,8 @@ export function addSourceOptions(cmd: Command): Command {
       new Option('--meter <type=target>', `external meter: ${meterUsage()} (repeatable)`).argParser(
         (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
       ),
-    );
+    )
+    .addOption(new Option('--debug-source <script>', 'add the scripted debug source: W, or W@S,W@S,… (see README)').hideHelp());
 }
 
 /** Turns parsed flags into session options, checking that the linear estimate gets both ends. */
@@ -94,6 +97,8 @@ export function sessionOptions(flags: SourceFlags & { interval?: number }): Sess
   if (flags.idleWatts !== undefined) estimate.idleW = flags.idleWatts;
   if (flags.maxWatts !== undefined) estimate.maxW = flags.maxWatts;
   const meters = parseMeters(flags.meter ?? []);
+  const debug = flags.debugSource === undefined ? undefined : parsePowerScript(flags.debugSource);
+  if (debug && !debug.ok) throw new UsageError(debug.reason);
   const include = list(flags.source);
   const exclude = list(flags.excludeSource);
   return {
@@ -104,5 +109,6 @@ export function sessionOptions(flags: SourceFlags & { interval?: number }): Sess
     ...(include ? { include } : {}),
     ...(exclude ? { exclude } : {}),
     ...(flags.interval !== undefined ? { intervalMs: flags.interval } : {}),
+    ...(debug ? { debug: { script: debug.steps } } : {}),
   };
 }

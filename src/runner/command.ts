@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import type { Clock } from '../clock.js';
 import { UsageError } from '../errors.js';
 import type { Measurement } from '../sampler/window.js';
 import type { Session } from './session.js';
@@ -25,7 +26,7 @@ interface Exit {
   signal: string | null;
 }
 
-function runOnce(argv: string[], stdout: 'inherit' | 'stderr', abort?: AbortSignal): Promise<Exit> {
+function runOnce(argv: string[], stdout: 'inherit' | 'stderr', clock: Clock, abort?: AbortSignal): Promise<Exit> {
   const [file, ...args] = argv;
   if (!file) return Promise.reject(new UsageError('no command given: use wattbench measure -- <command> [args...]'));
   return new Promise((resolve, reject) => {
@@ -37,7 +38,7 @@ function runOnce(argv: string[], stdout: 'inherit' | 'stderr', abort?: AbortSign
     });
     const stop = (): void => {
       child.kill('SIGTERM');
-      setTimeout(() => child.kill('SIGKILL'), 2000).unref();
+      clock.setTimer(() => child.kill('SIGKILL'), 2000);
     };
     abort?.addEventListener('abort', stop, { once: true });
     child.once('close', (exitCode, signal) => {
@@ -53,7 +54,7 @@ export async function measureCommand(session: Session, argv: string[], options: 
   const windows: Window[] = [];
   for (let repetition = 1; repetition <= repeat; repetition++) {
     if (options.abort?.aborted) break;
-    const { measurement, result } = await session.measure(() => runOnce(argv, options.stdout ?? 'inherit', options.abort));
+    const { measurement, result } = await session.measure(() => runOnce(argv, options.stdout ?? 'inherit', session.clock, options.abort));
     if (options.abort?.aborted) break;
     const window = commandWindow(argv, repetition, measurement, result);
     windows.push(window);

@@ -16,6 +16,8 @@ export const DEFAULT_WORKER_URL = new URL('./kernel-worker.js', import.meta.url)
 
 /** A set of workers, each with the kernel's input prepared. */
 export class KernelTeam {
+  private stopped = false;
+
   private constructor(
     private readonly workers: Worker[],
     readonly workPerIteration: number,
@@ -46,6 +48,7 @@ export class KernelTeam {
 
   /** Runs the first `threads` workers (default: all) for `durationMs` at once and resolves when all are done. */
   async run(durationMs: number, threads = this.workers.length): Promise<TeamRun> {
+    this.assertRunning();
     const replies = await Promise.all(
       this.workers.slice(0, threads).map((w) => {
         const reply = nextReply(w);
@@ -69,6 +72,7 @@ export class KernelTeam {
 
   /** Asks the first `threads` workers for the checksum of their last output. */
   async checksums(threads = this.workers.length): Promise<string[]> {
+    this.assertRunning();
     const replies = await Promise.all(
       this.workers.slice(0, threads).map((w) => {
         const reply = nextReply(w);
@@ -84,7 +88,13 @@ export class KernelTeam {
 
   /** Stops every worker. */
   async stop(): Promise<void> {
+    this.stopped = true;
     await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+
+  private assertRunning(): void {
+    // A terminated worker never answers and never exits again: waiting for it would hang forever.
+    if (this.stopped) throw new Error('the kernel team is stopped');
   }
 }
 

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import { systemClock, type Clock } from '../clock.js';
 import { Sampler } from '../sampler/sampler.js';
 import { readingPolicy } from '../sampler/policy.js';
 import { totalRule } from '../sampler/total.js';
 import { WindowMeter, type Measurement } from '../sampler/window.js';
 import { discoverSources, isMeasuredEnergy, sourceContext, type DiscoverOptions } from '../sources/discover.js';
 import type { Probe, Source, SourceContext } from '../sources/types.js';
-import { monotonicS } from '../units.js';
 import type { RunResult } from './types.js';
 
 /** A measuring session: sources probed once, one sampler running, windows opened and closed around work. */
@@ -17,6 +17,8 @@ export interface SessionOptions extends DiscoverOptions, SourceChoice {
   intervalMs?: number;
   /** Probes found earlier (skips discovery). */
   probes?: Probe[];
+  /** Time of the sampler, the windows and the runner's waits (default the system clock; tests drive a manual one). */
+  clock?: Clock;
 }
 
 /** Returns a fresh run id: UTC time plus random hex, so two runs never share a file name. */
@@ -68,20 +70,24 @@ export class Session {
     sources: Source[],
     readonly context: SourceContext,
     intervalMs: number,
+    /** The session's time: its sampler and windows read it, and the runner waits on it. */
+    readonly clock: Clock,
   ) {
     const rule = totalRule(sources.map((s) => s.info));
-    this.sampler = new Sampler(sources, { intervalMs, periodOf: readingPolicy(rule) });
-    this.meter = new WindowMeter(this.sampler, rule);
+    this.sampler = new Sampler(sources, { intervalMs, periodOf: readingPolicy(rule), clock });
+    this.meter = new WindowMeter(this.sampler, rule, clock);
     this.sampler.start();
   }
 
   /** Probes the sources (unless given), starts those that stream or poll, and starts sampling. */
   static async open(options: SessionOptions = {}): Promise<Session> {
     const context = sourceContext(options);
-    const probes = options.probes ?? (await discoverSources({ ...options, files: context.files }));
+    const clock = options.clock ?? systemClock;
+    // Sources that keep time of their own (the estimate, the debug source) read the session's clock.
+    const probes = options.probes ?? (await discoverSources({ ...options, files: context.files, clock }));
     const sources = selectSources(probes, options);
     await Promise.all(sources.map((s) => s.start?.()));
-    return new Session(probes, sources, context, options.intervalMs ?? 100);
+    return new Session(probes, sources, context, options.intervalMs ?? 100, clock);
   }
 
   /** Measures one window around `work`; the window ends when `work` settles. */
@@ -89,7 +95,7 @@ export class Session {
     const open = await this.meter.open();
     let endS = 0;
     const result = await work().finally(() => {
-      endS = monotonicS();
+      endS = this.clock.nowS();
     });
     const measurement = await this.meter.close(open, endS);
     return { measurement, result };

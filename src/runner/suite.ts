@@ -37,7 +37,7 @@ export interface IdleBaseline {
 /** Measures idle power: a window in which wattbench does nothing. */
 export async function measureIdle(session: Session, seconds: number): Promise<number | null> {
   if (seconds <= 0) return null;
-  const { measurement } = await session.measure(() => new Promise((resolve) => setTimeout(resolve, seconds * 1000)));
+  const { measurement } = await session.measure(() => session.clock.sleep(seconds * 1000));
   return measurement.powerW;
 }
 

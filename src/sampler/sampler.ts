@@ -1,4 +1,4 @@
-import { monotonicS } from '../units.js';
+import { systemClock, type Clock, type ClockTimer } from '../clock.js';
 import type { CpuTimes, ReadResult, Source, SourceInfo } from '../sources/types.js';
 
 /** The sampler: periodic reads of every source, plus bracketing reads on demand, each with its own monotonic time. */
@@ -28,6 +28,8 @@ export interface SamplerOptions {
   bracketTimeoutMs?: number;
   /** Seconds between periodic reads of a source (Infinity: bracketing reads only); default: the interval, or the source's `minIntervalS` if longer. */
   periodOf?: (info: SourceInfo, intervalS: number) => number;
+  /** Time and timers of the reads (default the system clock; tests drive a manual one). */
+  clock?: Clock;
 }
 
 interface Track {
@@ -42,12 +44,12 @@ interface Track {
 }
 
 /** Resolves with the read, or with a failure after `ms`; the timer is cleared either way. */
-function withTimeout<T>(read: Promise<ReadResult<T>>, ms: number): Promise<ReadResult<T>> {
-  let timer: NodeJS.Timeout | undefined;
+function withTimeout<T>(read: Promise<ReadResult<T>>, ms: number, clock: Clock): Promise<ReadResult<T>> {
+  let timer: ClockTimer | undefined;
   const late = new Promise<ReadResult<T>>((resolve) => {
-    timer = setTimeout(() => resolve({ ok: false, reason: `no answer within ${ms} ms` }), ms);
+    timer = clock.setTimer(() => resolve({ ok: false, reason: `no answer within ${ms} ms` }), ms);
   });
-  return Promise.race([read, late]).finally(() => clearTimeout(timer));
+  return Promise.race([read, late]).finally(() => timer?.cancel());
 }
 
 const defaultPeriod = (info: SourceInfo, intervalS: number): number => Math.max(intervalS, info.minIntervalS ?? 0);
@@ -61,7 +63,8 @@ export class Sampler {
   private readonly bracketTimeoutMs: number;
   private readonly periodOf: NonNullable<SamplerOptions['periodOf']>;
   private readonly tracks = new Map<string, Track>();
-  private timer: NodeJS.Timeout | null = null;
+  private readonly clock: Clock;
+  private timer: ClockTimer | null = null;
   private running = false;
   /** Periodic reads skipped because the source's previous read had not finished. */
   skippedReads = 0;
@@ -72,6 +75,7 @@ export class Sampler {
     this.intervalMs = options.intervalMs ?? 100;
     this.bracketTimeoutMs = options.bracketTimeoutMs ?? 2000;
     this.periodOf = options.periodOf ?? defaultPeriod;
+    this.clock = options.clock ?? systemClock;
     if (!(this.intervalMs > 0)) throw new RangeError(`interval must be positive, got ${this.intervalMs}`);
     for (const s of sources) this.add(s);
   }
@@ -79,7 +83,7 @@ export class Sampler {
   /** Adds a source to the reads. */
   add(source: Source): void {
     const periodS = this.periodOf(source.info, this.intervalMs / 1000);
-    this.tracks.set(source.info.id, { source, records: [], pending: null, offset: 0, periodS, dueS: monotonicS() + periodS });
+    this.tracks.set(source.info.id, { source, records: [], pending: null, offset: 0, periodS, dueS: this.clock.nowS() + periodS });
     if (this.running) this.schedule();
   }
 
@@ -92,7 +96,7 @@ export class Sampler {
   start(): void {
     if (this.running) return;
     this.running = true;
-    const now = monotonicS();
+    const now = this.clock.nowS();
     for (const t of this.tracks.values()) t.dueS = now + t.periodS;
     this.schedule();
   }
@@ -100,7 +104,7 @@ export class Sampler {
   /** Stops periodic reads and waits for reads in flight. */
   async stop(): Promise<void> {
     this.running = false;
-    if (this.timer) clearTimeout(this.timer);
+    this.timer?.cancel();
     this.timer = null;
     await Promise.all([...this.tracks.values()].map((t) => t.pending));
   }
@@ -109,12 +113,12 @@ export class Sampler {
   async mark(): Promise<Mark> {
     const entries = await Promise.all(
       [...this.tracks.entries()].map(async ([id, track]) => {
-        if (track.pending) await withTimeout(track.pending.then(() => ({ ok: true, value: 0 })), this.bracketTimeoutMs);
+        if (track.pending) await withTimeout(track.pending.then(() => ({ ok: true, value: 0 })), this.bracketTimeoutMs, this.clock);
         await this.readInto(track, true);
         return [id, track.offset + track.records.length - 1] as const;
       }),
     );
-    return { tS: monotonicS(), index: new Map(entries) };
+    return { tS: this.clock.nowS(), index: new Map(entries) };
   }
 
   /** Returns the records of one source from mark `from` to mark `to`, both bracketing reads included. */
@@ -145,18 +149,18 @@ export class Sampler {
   }
 
   private schedule(): void {
-    if (this.timer) clearTimeout(this.timer);
+    this.timer?.cancel();
     this.timer = null;
     let next = Infinity;
     for (const t of this.tracks.values()) next = Math.min(next, t.dueS);
     if (!this.running || next === Infinity) return;
-    this.timer = setTimeout(() => this.tick(), Math.max(0, (next - monotonicS()) * 1000));
+    this.timer = this.clock.setTimer(() => this.tick(), Math.max(0, (next - this.clock.nowS()) * 1000));
   }
 
   private tick(): void {
     this.ticks += 1;
     // Reads that fall due within a millisecond share this wake-up.
-    const now = monotonicS() + 0.001;
+    const now = this.clock.nowS() + 0.001;
     for (const track of this.tracks.values()) {
       if (track.dueS > now) continue;
       // Keep each source on its own fixed grid so delays do not accumulate into drift.
@@ -172,11 +176,11 @@ export class Sampler {
   }
 
   private readInto(track: Track, bracket: boolean): Promise<void> {
-    const startS = monotonicS();
+    const startS = this.clock.nowS();
     // Periodic reads need no timer: a read still pending just makes later ticks skip the source.
     const raw = safeRead(track.source);
-    const read = (bracket ? withTimeout(raw, this.bracketTimeoutMs) : raw).then((r) => {
-      const tS = r.ok && r.atS !== undefined ? r.atS : (startS + monotonicS()) / 2;
+    const read = (bracket ? withTimeout(raw, this.bracketTimeoutMs, this.clock) : raw).then((r) => {
+      const tS = r.ok && r.atS !== undefined ? r.atS : (startS + this.clock.nowS()) / 2;
       const record: SampleRecord = r.ok ? { tS, value: r.value } : { tS, value: null, reason: r.reason };
       if (bracket) record.bracket = true;
       track.records.push(record);

@@ -1,5 +1,5 @@
 import type { SourceInfo } from '../sources/types.js';
-import { monotonicS } from '../units.js';
+import { systemClock, type Clock } from '../clock.js';
 import { alignToDuration, integrate, type SourceWindow } from './integrate.js';
 import type { Mark, Sampler } from './sampler.js';
 import { totalRule, type TotalRule } from './total.js';
@@ -40,6 +40,8 @@ export class WindowMeter {
   constructor(
     private readonly sampler: Sampler,
     rule?: TotalRule,
+    /** Time of the window edges; the sampler's own clock should be the same one. */
+    private readonly clock: Clock = systemClock,
   ) {
     this.rule = rule ?? totalRule(sampler.sources().map((s) => s.info));
   }
@@ -47,11 +49,11 @@ export class WindowMeter {
   /** Takes the bracketing read at the start of a window. */
   async open(): Promise<OpenWindow> {
     const start = await this.sampler.mark();
-    return { start, startS: monotonicS(), startedAt: new Date().toISOString() };
+    return { start, startS: this.clock.nowS(), startedAt: new Date().toISOString() };
   }
 
   /** Takes the bracketing read at the end and computes the window; `endS` is when the work ended, if known. */
-  async close(window: OpenWindow, endS = monotonicS()): Promise<Measurement> {
+  async close(window: OpenWindow, endS = this.clock.nowS()): Promise<Measurement> {
     const end = await this.sampler.mark();
     const durationS = endS - window.startS;
     const infos = this.sampler.sources().map((s) => s.info);
@@ -63,6 +65,9 @@ export class WindowMeter {
     return measurementOf(window.startedAt, durationS, sources, this.rule, infos);
   }
 }
+
+/** True for the debug source's ids, whose power follows a script (DEBUG_SOURCE_PREFIX in sources/debug). */
+const isScripted = (id: string): boolean => id.startsWith('debug:');
 
 function measurementOf(
   startedAt: string,
@@ -86,6 +91,8 @@ function measurementOf(
     const model = infos.find((i) => rule.ids.includes(i.id))?.model;
     warnings.push(`energy is ESTIMATED${model ? ` by model ${model.id}` : ''}, not measured`);
   }
+  const scripted = rule.ids.filter(isScripted);
+  if (scripted.length) warnings.push(`energy is SCRIPTED by the debug source (${scripted.join(', ')}), not measured`);
   return {
     startedAt,
     durationS,

