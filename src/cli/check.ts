@@ -150,6 +150,7 @@ export async function checkAction(flags: CheckFlags, io: Io, env: NodeJS.Process
   const series = seriesFor(options.metrics);
   const baseline = await readResults(flags.baseline, { byMachine: false, series });
   const current = await readResults(flags.current, { byMachine: false, series });
+  for (const note of [...baseline.notes, ...current.notes]) io.err(`wattbench: ${note}\n`);
   const result = checkResults(baseline, current, options);
   if (threshold.pct === null) threshold.pct = result.settings.thresholdPct;
   const markdown = checkMarkdown(result) + (flags.thresholdFrom !== undefined ? `\nThreshold ${result.settings.thresholdPct}% from the A/A calibration in ${flags.thresholdFrom}.\n` : '');

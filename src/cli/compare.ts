@@ -209,6 +209,7 @@ export async function compareAction(files: string[], flags: CompareFlags, io: Io
     if (!files.includes(baselineFile)) inputs = [baselineFile, ...files];
   }
   const set = await readResults(inputs, { series: COMPARE_SERIES, byMachine: true, ...(flags.quality ? { quality: flags.quality } : {}) });
+  for (const note of set.notes) io.err(`wattbench: ${note}\n`);
   let baseline = flags.baseline;
   if (baselineFile !== null) {
     const summary = set.files.find((f) => f.file === baselineFile);

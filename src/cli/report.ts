@@ -34,6 +34,7 @@ export async function reportAction(files: string[], flags: ReportFlags, io: Io):
   const missing = report.charts.filter((c) => c.svg === null).map((c) => c.chart.id);
   const serious = report.model.notices.filter((n) => n.level === 'danger').length;
   for (const w of report.chartWarnings) io.err(`report: chart warning: ${w}\n`);
+  for (const note of report.notes) io.err(`report: ${note}\n`);
   io.err(
     `report: ${written.html} (${(written.htmlBytes / 1024).toFixed(0)} KiB; ${drawn} chart${drawn === 1 ? '' : 's'}${missing.length ? `, not drawn: ${missing.join(', ')}` : ''}; ${report.model.notices.length} warning${report.model.notices.length === 1 ? '' : 's'}${serious ? `, ${serious} serious` : ''})\n`,
   );

@@ -46,6 +46,8 @@ export interface BuiltReport {
   markdown: string;
   /** Warnings Vega or Vega-Lite gave while drawing (empty when all is well). */
   chartWarnings: string[];
+  /** What the reader did besides reading (the per-source files it skipped), for stderr. */
+  notes: string[];
 }
 
 /** Chart threads a report uses at most: it draws five charts, and reads its files in this thread meanwhile. */
@@ -103,6 +105,7 @@ export async function buildReport(csvPaths: readonly string[], options: BuildRep
       html: renderHtml(model, charts),
       markdown: renderMarkdown(model, { htmlName: options.htmlName ?? 'report.html' }),
       chartWarnings,
+      notes: loaded.notes,
     };
   } finally {
     await pool.close();

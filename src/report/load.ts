@@ -16,10 +16,12 @@ import {
   type FileSummary,
   GroupAccumulator,
   type GroupSamples,
+  perSourceNote,
   type Quality,
   readResultFile,
   type ResultRow,
   type SeriesName,
+  splitPerSourceFiles,
   type Where,
 } from '../results/read.js';
 import { type RowWindow, type Sidecar, type SidecarResult, summarizeSidecarLines, summarizeSidecarText } from './sidecar.js';
@@ -61,6 +63,8 @@ export interface LoadedResults {
   /** Groups of valid rows, one set per energy quality: measured and estimated repetitions are never pooled. */
   groups: Record<Quality, Map<string, GroupSamples>>;
   rowWarnings: RowWarning[];
+  /** What was done besides reading, for stderr (the per-source files skipped); empty when nothing. */
+  notes: string[];
 }
 
 /** Sorts each valid row into the accumulator of its energy quality, and tallies the warnings it carries. */
@@ -199,10 +203,14 @@ export interface LoadOptions {
 
 /**
  * Reads results files and their sidecars for a report. Throws a UsageError (`file:line: …`) for an unusable CSV or
- * a file given twice; a missing or bad sidecar is only noted.
+ * a file given twice; a missing or bad sidecar is only noted, and per-source files among the inputs are skipped with
+ * a note.
  */
-export async function loadResults(csvPaths: readonly string[], options: LoadOptions = {}): Promise<LoadedResults> {
-  if (csvPaths.length === 0) throw new UsageError('report needs at least one results CSV file');
+export async function loadResults(inputs: readonly string[], options: LoadOptions = {}): Promise<LoadedResults> {
+  if (inputs.length === 0) throw new UsageError('report needs at least one results CSV file');
+  const { results: csvPaths, perSource } = await splitPerSourceFiles(inputs);
+  const note = perSourceNote(perSource);
+  const notes = note === null ? [] : [note];
   const seen = new Map<string, string>();
   for (const csv of csvPaths) {
     const key = resolve(csv);
@@ -213,7 +221,7 @@ export async function loadResults(csvPaths: readonly string[], options: LoadOpti
   const accumulator = new ReportAccumulator();
   const summaries: FileSummary[] = [];
   for (const csv of csvPaths) summaries.push(await readResultFile(csv, accumulator));
-  options.onRowsRead?.(resultsOf(accumulator, csvPaths.map((csv, i) => ({ csv, summary: summaries[i] as FileSummary, sidecar: null, sidecarNote: null }))));
+  options.onRowsRead?.(resultsOf(accumulator, csvPaths.map((csv, i) => ({ csv, summary: summaries[i] as FileSummary, sidecar: null, sidecarNote: null })), notes));
   // The sidecars are read after the rows, which choose the windows to read from them, SIDECAR_READERS at a time.
   const sidecars = mapLimited(csvPaths, SIDECAR_READERS, (csv) => loadSidecar(csv, { runs: accumulator.runs.get(csv) ?? new Map() }));
   const files: LoadedFile[] = [];
@@ -226,10 +234,10 @@ export async function loadResults(csvPaths: readonly string[], options: LoadOpti
     }
     files.push({ csv, summary, sidecar, sidecarNote: note });
   }
-  return resultsOf(accumulator, files);
+  return resultsOf(accumulator, files, notes);
 }
 
-function resultsOf(accumulator: ReportAccumulator, files: LoadedFile[]): LoadedResults {
+function resultsOf(accumulator: ReportAccumulator, files: LoadedFile[], notes: string[]): LoadedResults {
   return {
     files,
     groups: {
@@ -238,5 +246,6 @@ function resultsOf(accumulator: ReportAccumulator, files: LoadedFile[]): LoadedR
       none: accumulator.byQuality.none.groups,
     },
     rowWarnings: [...accumulator.warnings.values()],
+    notes,
   };
 }

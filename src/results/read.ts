@@ -7,7 +7,7 @@
  * left out by a quality filter) are counted per file with their line numbers, never dropped silently.
  */
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { csvRecords, CsvSyntaxError } from './csv-records.js';
 import { UsageError } from '../errors.js';
 import { COLUMNS, SCHEMA_VERSION, type Row } from './schema.js';
@@ -278,6 +278,8 @@ export function resultRowOf(row: Row): ResultRow {
 export interface ResultSet {
   groups: Map<string, GroupSamples>;
   files: FileSummary[];
+  /** What the reader did besides reading, for stderr (e.g. the per-source files it skipped); empty when nothing. */
+  notes: string[];
 }
 
 class FileExclusions {
@@ -516,10 +518,71 @@ export async function readResultFile(file: string, accumulator: GroupAccumulator
   return summary;
 }
 
-/** Reads several results files into one set of groups (see `ReadOptions`); the first unusable file stops the read with a UsageError. */
+/** Bytes read to find a file's header line: a wattbench header is under 1 KiB. */
+const HEADER_BYTES = 64 * 1024;
+
+/** Says whether a CSV header is that of the per-source long format (`*.sources.csv`, SOURCE_COLUMNS), not of a results file. */
+export function isPerSourceHeader(header: readonly string[]): boolean {
+  return header.includes('in_total') && header.includes('scope') && !header.includes('work_unit');
+}
+
+/** The cells of a file's first line, or null when it cannot be read or has none; for recognising a file, not for reading it. */
+async function headerLineOf(file: string): Promise<string[] | null> {
+  let handle;
+  try {
+    handle = await open(file, 'r');
+    const buffer = Buffer.alloc(HEADER_BYTES);
+    const { bytesRead } = await handle.read(buffer, 0, HEADER_BYTES, 0);
+    const text = buffer.subarray(0, bytesRead).toString('utf8').replace(/^\uFEFF/, '');
+    const end = text.search(/\r?\n/);
+    if (end === -1) return null;
+    return text.slice(0, end).split(',').map((cell) => cell.trim().replace(/^"(.*)"$/, '$1'));
+  } catch {
+    // The reader says what is wrong with a file it cannot open; recognising it is not the place.
+    return null;
+  } finally {
+    await handle?.close();
+  }
+}
+
+/** Input files split into results files and the per-source files among them (recognised by their header). */
+export interface PerSourceSplit {
+  results: string[];
+  perSource: string[];
+}
+
+/**
+ * Sets aside the per-source files (`*.sources.csv`) among `files`, which `results/*.csv` matches beside each results
+ * file. When nothing else is left they stay in `results`, so that the reader says what they are.
+ */
+export async function splitPerSourceFiles(files: readonly string[]): Promise<PerSourceSplit> {
+  const results: string[] = [];
+  const perSource: string[] = [];
+  for (const file of files) {
+    const header = await headerLineOf(file);
+    (header !== null && isPerSourceHeader(header) ? perSource : results).push(file);
+  }
+  return results.length === 0 ? { results: [...files], perSource: [] } : { results, perSource };
+}
+
+/** The note that per-source files were skipped, or null when none was. */
+export function perSourceNote(perSource: readonly string[]): string | null {
+  if (perSource.length === 0) return null;
+  // A file name is printed on a terminal: one with control characters is quoted, escapes and all.
+  const shown = perSource.slice(0, 5).map((f) => (/[\u0000-\u001f\u007f-\u009f]/.test(f) ? JSON.stringify(f) : f));
+  const names = perSource.length > 5 ? `${shown.join(', ')} and ${perSource.length - 5} more` : shown.join(', ');
+  return `skipped ${perSource.length} per-source file${perSource.length === 1 ? '' : 's'} (one row per window and source; their windows are in the results files beside them): ${names}`;
+}
+
+/**
+ * Reads several results files into one set of groups (see `ReadOptions`); per-source files among them are skipped
+ * with a note. The first unusable file stops the read with a UsageError.
+ */
 export async function readResults(files: readonly string[], options: ReadOptions = {}): Promise<ResultSet> {
+  const { results, perSource } = await splitPerSourceFiles(files);
   const accumulator = new GroupAccumulator(options);
   const summaries: FileSummary[] = [];
-  for (const file of files) summaries.push(await readResultFile(file, accumulator, options));
-  return { groups: accumulator.groups, files: summaries };
+  for (const file of results) summaries.push(await readResultFile(file, accumulator, options));
+  const note = perSourceNote(perSource);
+  return { groups: accumulator.groups, files: summaries, notes: note === null ? [] : [note] };
 }

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { Kernel } from '../../benchmarks/kernel.js';
+import { sumThreadCpu, type ThreadCpuSpan } from '../sources/cpu/thread-cpu.js';
 import type { KernelWorkerData, KernelWorkerReply } from './kernel-worker.js';
 
 /** N worker threads running the same kernel at once; the main thread only starts them and counts. */
@@ -9,6 +10,8 @@ export interface TeamRun {
   runs: number[];
   /** Mean latency of one iteration over all workers, ms. */
   latencyMeanMs: number | null;
+  /** CPU seconds of the workers' threads during their runs, summed; or why there is no figure. */
+  cpu: ThreadCpuSpan;
 }
 
 /** Where the compiled worker lives (next to this module in dist/). */
@@ -25,8 +28,8 @@ export class KernelTeam {
   ) {}
 
   /** Starts `threads` workers and waits until each has generated its input. */
-  static async start(kernel: Kernel, threads: number, options: { seed: number; size: number; workerUrl?: URL }): Promise<KernelTeam> {
-    const data: KernelWorkerData = { kernelId: kernel.id, seed: options.seed, size: options.size };
+  static async start(kernel: Kernel, threads: number, options: { seed: number; size: number; workerUrl?: URL; threadProcfs?: string }): Promise<KernelTeam> {
+    const data: KernelWorkerData = { kernelId: kernel.id, seed: options.seed, size: options.size, ...(options.threadProcfs !== undefined ? { procfs: options.threadProcfs } : {}) };
     const workers = Array.from({ length: threads }, () => new Worker(options.workerUrl ?? DEFAULT_WORKER_URL, { workerData: data }));
     try {
       const ready = await Promise.all(workers.map((w) => nextReply(w)));
@@ -57,17 +60,19 @@ export class KernelTeam {
       }),
     );
     const runs: number[] = [];
+    const cpu: ThreadCpuSpan[] = [];
     let latencySum = 0;
     let latencyCount = 0;
     for (const r of replies) {
       if (r.type !== 'done') throw new Error(r.type === 'error' ? r.message : 'worker answered out of turn');
       runs.push(r.runs);
+      cpu.push(r.cpu);
       if (r.latencyMeanMs !== null) {
         latencySum += r.latencyMeanMs;
         latencyCount += 1;
       }
     }
-    return { runs, latencyMeanMs: latencyCount ? latencySum / latencyCount : null };
+    return { runs, latencyMeanMs: latencyCount ? latencySum / latencyCount : null, cpu: sumThreadCpu(cpu) };
   }
 
   /** Asks the first `threads` workers for the checksum of their last output. */

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { DEFAULT_SEED, type Kernel } from '../../benchmarks/kernel.js';
 import type { Measurement } from '../sampler/window.js';
+import type { ThreadCpuSpan } from '../sources/cpu/thread-cpu.js';
 import { KernelTeam } from './kernel-team.js';
 import type { Session } from './session.js';
 import type { Window } from './types.js';
@@ -23,6 +24,8 @@ export interface KernelRunOptions {
   /** Highest CPU frequency seen so far in the run, for throttling warnings; updated as windows come in. */
   frequency?: { highestMhz: number | null };
   workerUrl?: URL;
+  /** The /proc root the worker threads read their own CPU time from (default /proc; tests point it elsewhere). */
+  threadProcfs?: string;
   onWindow?: (w: Window) => void;
 }
 
@@ -43,6 +46,7 @@ export async function runKernel(session: Session, kernel: Kernel, options: Kerne
     seed: options.seed ?? DEFAULT_SEED,
     size: options.size ?? kernel.defaultSize,
     ...(options.workerUrl ? { workerUrl: options.workerUrl } : {}),
+    ...(options.threadProcfs !== undefined ? { threadProcfs: options.threadProcfs } : {}),
   });
   try {
     if (options.warmupS > 0) await team.run(options.warmupS * 1000);
@@ -53,7 +57,7 @@ export async function runKernel(session: Session, kernel: Kernel, options: Kerne
 }
 
 /** Runs the windows of one thread count on a started, warmed-up team (the suite reuses one team for every count). */
-export async function runOnTeam(session: Session, team: KernelTeam, kernel: Kernel, options: Omit<KernelRunOptions, 'warmupS' | 'workerUrl'>): Promise<Window[]> {
+export async function runOnTeam(session: Session, team: KernelTeam, kernel: Kernel, options: Omit<KernelRunOptions, 'warmupS' | 'workerUrl' | 'threadProcfs'>): Promise<Window[]> {
   const seed = options.seed ?? DEFAULT_SEED;
   const size = options.size ?? kernel.defaultSize;
   const windows: Window[] = [];
@@ -66,7 +70,7 @@ export async function runOnTeam(session: Session, team: KernelTeam, kernel: Kern
       const warnings = [...measurement.warnings, ...windowWarnings(measurement, options.threads, availableParallelism(), frequency.highestMhz)];
       if (problem) warnings.unshift(problem);
       if (measurement.freqMhz !== null) frequency.highestMhz = Math.max(frequency.highestMhz ?? 0, measurement.freqMhz);
-      const window = kernelWindow(kernel, options.threads, repetition, measurement, work, checksums[0] ?? null, problem === null, warnings, options.idlePowerW ?? null);
+      const window = kernelWindow(kernel, options.threads, repetition, measurement, result.cpu, work, checksums[0] ?? null, problem === null, warnings, options.idlePowerW ?? null);
       windows.push(window);
       options.onWindow?.(window);
   }
@@ -78,6 +82,7 @@ function kernelWindow(
   threads: number,
   repetition: number,
   m: Measurement,
+  cpu: ThreadCpuSpan,
   work: number,
   checksum: string | null,
   checksumOk: boolean,
@@ -86,6 +91,9 @@ function kernelWindow(
 ): Window {
   return {
     ...m,
+    // The kernel runs on worker threads, not in children: the process tree's figure would be 0, never measured.
+    processCpuS: cpu.ok ? cpu.cpuS : null,
+    ...(cpu.ok ? {} : { processCpuReason: cpu.reason }),
     warnings,
     benchmark: kernel.id,
     kind: 'kernel',

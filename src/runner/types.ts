@@ -23,6 +23,8 @@ export interface Window extends Measurement {
   exitCode: number | null;
   /** Signal that ended a command, or null. */
   signal: string | null;
+  /** Why `processCpuS` is null, where the runner knows (a kernel whose threads' CPU time could not be read). */
+  processCpuReason?: string;
   /** Idle power of the machine measured around the run, for `net_energy_j`; null or absent when none was taken. */
   idlePowerW?: number | null;
   /** False when a checksum is wrong, a command failed, or the window has no energy although a source should give it. */

@@ -34,5 +34,5 @@ export function series(over: Partial<ResultRow>, throughputs: readonly number[],
 export function setOf(rows: readonly ResultRow[], options: ReadOptions = {}, file = 'test.csv'): ResultSet {
   const accumulator = new GroupAccumulator(options);
   rows.forEach((r, i) => accumulator.add(r, { file, line: i + 2 }));
-  return { groups: accumulator.groups, files: [{ file, rows: rows.length, used: rows.filter((r) => r.valid).length, machines: [...new Set(rows.map((r) => r.machine))], excluded: [] }] };
+  return { groups: accumulator.groups, files: [{ file, rows: rows.length, used: rows.filter((r) => r.valid).length, machines: [...new Set(rows.map((r) => r.machine))], excluded: [] }], notes: [] };
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
 import { categorize, loadResults, sidecarPathOf } from '../../src/report/load.js';
+import { SOURCE_COLUMNS } from '../../src/results/schema.js';
 import { MAX_TIMELINE_POINTS, summarizeSidecarDocument, summarizeSidecarText, thinSeries } from '../../src/report/sidecar.js';
 
 const FIX = new URL('../fixtures/report/', import.meta.url).pathname;
@@ -28,6 +29,17 @@ describe('loadResults', () => {
     const cmd = loaded.files[3];
     expect(cmd?.summary.excluded).toEqual([expect.objectContaining({ reason: 'invalid window (valid=false)', count: 2, lines: [3, 4] })]);
     for (const f of loaded.files) expect(f.sidecar, f.csv).not.toBeNull();
+  });
+
+  it('skips the per-source files among its inputs with a note, and reads the rest as without them', async () => {
+    const sources = join(dir, 'vm-a.sources.csv');
+    await writeFile(sources, `${SOURCE_COLUMNS.join(',')}\n1,r,vm-a,sha256,1,1,estimate:cpu,counter,cpu-package,estimated,true,1,1,,3,\n`);
+    const alone = await loadResults(ALL);
+    const globbed = await loadResults([...ALL, sources]);
+    expect(globbed.files.map((f) => f.csv)).toEqual(ALL);
+    expect(globbed.groups).toEqual(alone.groups);
+    expect(alone.notes).toEqual([]);
+    expect(globbed.notes).toEqual([`skipped 1 per-source file (one row per window and source; their windows are in the results files beside them): ${sources}`]);
   });
 
   it('tallies the warnings of valid rows by kind, folding numbers, and never those of invalid rows', async () => {

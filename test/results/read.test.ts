@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
 import { toCsv } from '../../src/results/csv.js';
-import { GroupAccumulator, MAX_GROUPS, readResultFile, readResults, resultRowOf, type ResultSet } from '../../src/results/read.js';
-import { COLUMNS, type Row } from '../../src/results/schema.js';
+import { GroupAccumulator, isPerSourceHeader, MAX_GROUPS, readResultFile, readResults, resultRowOf, splitPerSourceFiles, type ResultSet } from '../../src/results/read.js';
+import { COLUMNS, type Row, SOURCE_COLUMNS } from '../../src/results/schema.js';
 import { FIXTURES } from '../helpers/fake-files.js';
 
 const results = (name: string): string => `${FIXTURES}results/${name}`;
@@ -219,5 +219,36 @@ describe('readResults: unusable input is one line naming the file and line', () 
     const summary = await readResultFile(results('m2.csv'), accumulator);
     expect(summary).toMatchObject({ rows: 12, used: 12, machines: ['m2'] });
     expect(accumulator.groups.size).toBe(2);
+  });
+});
+
+describe('readResults: the per-source files that results/*.csv matches', () => {
+  const perSource = `${SOURCE_COLUMNS.join(',')}\n1,run-m1,m1,sha256,1,1,rapl:package-0,counter,cpu-package,measured,true,19.92,19.92,,10,\n`;
+
+  it('recognises the per-source long format by its header, whatever the file is called', async () => {
+    expect(isPerSourceHeader([...SOURCE_COLUMNS])).toBe(true);
+    expect(isPerSourceHeader([...COLUMNS])).toBe(false);
+    const renamed = await file('renamed-sources.csv', perSource);
+    const named = await file('named.sources.csv', toCsv(COLUMNS, [baseRow()]));
+    expect(await splitPerSourceFiles([results('m1.csv'), renamed, named])).toEqual({ results: [results('m1.csv'), named], perSource: [renamed] });
+  });
+
+  it('skips them with one note and reads the rest exactly as without them', async () => {
+    const m1Sources = await file('m1.sources.csv', perSource);
+    const m2Sources = await file('m2.sources.csv', perSource);
+    const alone = await readResults([results('m1.csv'), results('m2.csv')]);
+    const globbed = await readResults([results('m1.csv'), m1Sources, results('m2.csv'), m2Sources]);
+    expect(globbed.groups).toEqual(alone.groups);
+    expect(globbed.files).toEqual(alone.files);
+    expect(alone.notes).toEqual([]);
+    expect(globbed.notes).toEqual([
+      `skipped 2 per-source files (one row per window and source; their windows are in the results files beside them): ${m1Sources}, ${m2Sources}`,
+    ]);
+  });
+
+  it('reads them (and says what they are) when nothing else is given, and never hides an unreadable file', async () => {
+    const sources = await file('only.sources.csv', perSource);
+    expect(await readError([sources])).toMatch(/\(this is the per-source \*\.sources\.csv file; pass the main results CSV\)$/);
+    expect(await readError([results('m1.csv'), join(dir, 'missing.sources.csv')])).toBe(`${join(dir, 'missing.sources.csv')}: cannot read: no such file`);
   });
 });

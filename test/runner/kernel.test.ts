@@ -7,7 +7,10 @@ import type { KernelTeam } from '../../src/runner/kernel-team.js';
 import { debugSession } from '../helpers/debug-session.js';
 import { ManualClock } from '../helpers/manual-clock.js';
 import { Session } from '../../src/runner/session.js';
-import { derived } from '../../src/results/schema.js';
+import { parse } from 'csv-parse/sync';
+import { COLUMNS, derived, windowToRow } from '../../src/results/schema.js';
+import { toCsv } from '../../src/results/csv.js';
+import { sidecar } from '../../src/results/write.js';
 import { procfs, sysfs } from '../helpers/fake-files.js';
 
 // Workers load compiled code: `npm test` builds dist/ before vitest runs.
@@ -44,6 +47,45 @@ describe('kernel runs', () => {
       // Another seed-size pair has no stored checksum: the window is valid because both threads gave the same one.
       expect(two!.valid).toBe(true);
       expect(two!.warnings.join()).not.toMatch(/threads disagree/);
+    } finally {
+      await session.close();
+    }
+  });
+
+  it('gives a window the CPU time of its worker threads: positive, at most threads × duration', async () => {
+    const session = await Session.open({ sysfs: sysfs('vm'), procfs: procfs('basic'), estimate: { tdpW: 100 } });
+    try {
+      const windows = await runKernel(session, findKernel('sha256')!, { threads: 2, repetitions: 2, durationS: 0.5, warmupS: 0, workerUrl, size: 1 << 16 });
+      for (const w of windows) {
+        if (process.platform !== 'linux') {
+          expect(w.processCpuS).toBeNull();
+          continue;
+        }
+        expect(w.processCpuReason).toBeUndefined();
+        expect(w.processCpuS).toBeGreaterThan(0);
+        // Each worker reads its own thread around its run, which lies inside the window; 1% and one tick of slack.
+        expect(w.processCpuS as number).toBeLessThanOrEqual(2 * w.durationS * 1.01 + 0.01);
+      }
+    } finally {
+      await session.close();
+    }
+  });
+
+  it('leaves process_cpu_s empty, with the reason in the window, when the threads cannot read their CPU time', async () => {
+    const session = await Session.open({ sysfs: sysfs('vm'), procfs: procfs('basic'), estimate: { tdpW: 100 } });
+    try {
+      const threadProcfs = '/nonexistent-wattbench-proc';
+      const [w] = await runKernel(session, findKernel('sha256')!, { threads: 1, repetitions: 1, durationS: 0.2, warmupS: 0, workerUrl, size: 1 << 16, threadProcfs });
+      expect(w!.valid).toBe(true);
+      expect(w!.processCpuS).toBeNull();
+      expect(w!.processCpuReason).toMatch(process.platform === 'linux' ? /^ENOENT reading \/nonexistent-wattbench-proc\/thread-self$/ : /does not have/);
+      // The sidecar keeps the window whole: the reason is in the JSON beside the empty cell.
+      const doc = sidecar({ runId: 'r', machine: 'm', startedAt: w!.startedAt, windows: [w!], probes: [], rule: session.meter.rule, settings: {} }, null, true);
+      expect(JSON.parse(JSON.stringify(doc)).windows[0]).toMatchObject({ processCpuS: null, processCpuReason: w!.processCpuReason });
+      const row = windowToRow({ runId: 'r', machine: 'm' }, w!);
+      expect(row.process_cpu_s).toBeNull();
+      const [cells] = parse(toCsv(COLUMNS, [row]), { columns: true }) as Array<Record<string, string>>;
+      expect(cells!.process_cpu_s).toBe('');
     } finally {
       await session.close();
     }
