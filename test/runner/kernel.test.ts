@@ -111,7 +111,8 @@ describe('windows of a team', () => {
       size: runs.length,
       run: async (durationMs: number, threads: number) => {
         await clock.advance(durationMs);
-        return { runs: runs.slice(0, threads), latencyMeanMs: 1 };
+        // Each worker reports a quarter of the run as its own CPU time.
+        return { runs: runs.slice(0, threads), latencyMeanMs: 1, cpu: { ok: true, cpuS: (threads * durationMs) / 4000 } };
       },
       checksums: async (threads: number) => checksums.slice(0, threads),
     };
@@ -133,6 +134,7 @@ describe('windows of a team', () => {
         expect(w.durationS).toBeCloseTo(0.5, 9);
         expect(w.energyJ).toBeCloseTo(20, 9);
         expect(derived(w).workPerJ).toBeCloseTo(16 / 20, 9);
+        expect(w.processCpuS).toBeCloseTo(0.25, 9);
       }
     } finally {
       await session.close();
