@@ -5,7 +5,6 @@ import type { Probe } from '../../../src/sources/types.js';
 import { fakeTools } from '../../helpers/fake-tools.js';
 import { ManualClock } from '../../helpers/manual-clock.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 let cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
   for (const c of cleanups) await c();
@@ -54,8 +53,8 @@ describe('nvidia probe and stream', () => {
     expect(p.get('nvidia:1:temp')?.info.kind).toBe('temperature');
     await g0!.source!.start!();
     await p.get('nvidia:1')!.source!.start!();
-    await sleep(200);
-    expect(await g0!.source!.read()).toMatchObject({ ok: true, value: 150 });
+    // The stream's first line may still be on its way: wait for it (no time is asserted).
+    await expect.poll(() => g0!.source!.read(), { timeout: 10_000 }).toMatchObject({ ok: true, value: 150 });
     expect(await p.get('nvidia:1')!.source!.read()).toMatchObject({ ok: true, value: 50 });
     expect(await p.get('nvidia:1:util')!.source!.read()).toMatchObject({ ok: true, value: 12 });
   });
@@ -92,14 +91,14 @@ describe('nvidia probe and stream', () => {
   it('reports why after the stream dies, stalls or prints garbage, instead of repeating an old value', async () => {
     const died = await probe({ FAKE_NVIDIA_MODE: 'die' });
     await died.get('nvidia:0')!.source!.start!();
-    await sleep(400);
-    expect(await died.get('nvidia:0')!.source!.read()).toEqual({ ok: false, reason: expect.stringMatching(/exited \(code 15\).*Unable to determine the device handle/) });
+    await expect
+      .poll(() => died.get('nvidia:0')!.source!.read(), { timeout: 10_000 })
+      .toEqual({ ok: false, reason: expect.stringMatching(/exited \(code 15\).*Unable to determine the device handle/) });
 
     const garbage = await probe({ FAKE_NVIDIA_MODE: 'garbage' });
     await garbage.get('nvidia:0')!.source!.start!();
-    await sleep(300);
     // Good lines came before the garbage: the last good value stands while it is fresh.
-    expect(await garbage.get('nvidia:0')!.source!.read()).toMatchObject({ ok: true, value: 150 });
+    await expect.poll(() => garbage.get('nvidia:0')!.source!.read(), { timeout: 10_000 }).toMatchObject({ ok: true, value: 150 });
   });
 
   it('refuses a stale value when nvidia-smi stays alive but stops printing', async () => {

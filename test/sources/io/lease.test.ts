@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../../helpers/manual-clock.js';
 import { Lease } from '../../../src/sources/io/lease.js';
 import { PLUG_NOT_STARTED, PlugPoller } from '../../../src/sources/io/plug-poller.js';
 import type { ReadResult } from '../../../src/sources/types.js';
@@ -304,24 +305,29 @@ describe('PlugPoller', () => {
   });
 
   it('waits on close for the request still in flight', async () => {
+    const clock = new ManualClock();
     const requests: Array<ReturnType<typeof deferred<ReadResult<number>>>> = [];
     const plug = new PlugPoller<number>(() => {
       const d = deferred<ReadResult<number>>();
       requests.push(d);
       return d.promise;
-    }, timings);
+    }, { ...timings, clock });
     const h = plug.holder();
     const started = h.start();
     requests[0]?.resolve({ ok: true, value: 1 });
     await started;
     // The next poll begins after one period and hangs until answered.
-    await expect.poll(() => requests.length, { timeout: 1000 }).toBe(2);
+    await clock.advance(timings.periodMs - 1);
+    expect(requests.length).toBe(1);
+    await clock.advance(1);
+    expect(requests.length).toBe(2);
     const closed = h.close();
     expect(await isSettled(closed)).toBe(false);
     requests[1]?.resolve({ ok: false, reason: 'late' });
     await closed;
-    // Stopped: no poll after the close.
-    await new Promise((r) => setTimeout(r, 3 * timings.periodMs));
+    // Stopped: no poll after the close, and no timer left behind.
+    await clock.advance(3 * timings.periodMs);
     expect(requests.length).toBe(2);
+    expect(clock.timers).toBe(0);
   });
 });

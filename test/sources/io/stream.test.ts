@@ -73,8 +73,8 @@ describe('ToolStream', () => {
   it('drops the record in progress when wattbench stops the tool: it may be cut short', async () => {
     const { stream, records } = nodeStream(`process.stdout.write('5\\n6'); setInterval(() => {}, 1000);`);
     expect(await stream.start()).toEqual({ ok: true });
-    // Both writes came in one chunk, or the second comes soon: give it time to reach the buffer.
-    await new Promise((r) => setTimeout(r, 100));
+    // One write: once its first record is out, the unfinished '6' is in the buffer too.
+    await expect.poll(() => records.length, { timeout: 10_000 }).toBe(1);
     await stream.close();
     expect(stream.alive).toBe(false);
     expect(records).toEqual(['5']);
