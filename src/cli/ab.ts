@@ -30,8 +30,6 @@ export interface AbFlags extends SourceFlags, GateFlags {
   label?: string;
 }
 
-/** Default repetitions of each command: the methodology asks for at least 10 process-level repetitions per side. */
-export const DEFAULT_AB_REPEAT = 10;
 
 interface Failure {
   arm: Arm;

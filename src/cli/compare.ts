@@ -5,11 +5,11 @@ import { UsageError } from '../errors.js';
 import { toCsv } from '../results/csv.js';
 import { round } from '../results/schema.js';
 import { type Quality, readResults } from '../results/read.js';
+import { COMPARE_FORMATS } from './commands/compare.js';
 import { num, table } from './format.js';
 import type { Io } from './io.js';
 
-/** Output formats of `compare`. */
-export const COMPARE_FORMATS = ['table', 'md', 'csv', 'json'] as const;
+export { COMPARE_FORMATS };
 /** One output format of `compare`. */
 export type CompareFormat = (typeof COMPARE_FORMATS)[number];
 

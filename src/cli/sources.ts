@@ -1,7 +1,7 @@
 import { discoverSources, sourceContext } from '../sources/discover.js';
 import { totalRule } from '../sampler/total.js';
 import { selectSources } from '../runner/session.js';
-import { probeRecord } from '../results/write.js';
+import { probeRecord } from '../results/probe-record.js';
 import { sessionOptions, type SourceFlags } from './options.js';
 import { table } from './format.js';
 import type { Io } from './io.js';

@@ -1,6 +1,7 @@
 import type { RunResult } from '../runner/types.js';
-import type { Probe } from '../sources/types.js';
+import { HARNESS } from '../version.js';
 import { writeNewFileAtomic } from './atomic.js';
+import { probeRecord } from './probe-record.js';
 import { toCsv } from './csv.js';
 import type { Fingerprint } from './fingerprint.js';
 import { runPaths, type RunPaths } from './paths.js';
@@ -9,24 +10,8 @@ import { COLUMNS, SCHEMA_VERSION, SOURCE_COLUMNS, windowToRow, windowToSourceRow
 
 /** Writes a run's CSV, long-format per-source CSV and JSON sidecar. */
 
-/** Harness name and version recorded in every sidecar. */
-export const HARNESS = { name: 'wattbench', version: '0.1.0' };
+export { probeRecord };
 
-/** Probe as recorded in results and printed by `sources --json` (no live source object). */
-export function probeRecord(p: Probe): Record<string, unknown> {
-  return {
-    id: p.info.id,
-    kind: p.info.kind,
-    scope: p.info.scope,
-    quality: p.info.quality,
-    state: p.state,
-    reason: p.reason,
-    fix: p.fix,
-    description: p.info.description,
-    ...(p.info.duplicateOf ? { duplicateOf: p.info.duplicateOf } : {}),
-    ...(p.info.model ? { model: p.info.model } : {}),
-  };
-}
 
 /** The JSON sidecar document of a run. */
 export function sidecar(run: RunResult, fingerprint: Fingerprint | null, complete: boolean): Record<string, unknown> {

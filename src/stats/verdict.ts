@@ -24,20 +24,12 @@ import { type Interval, type Summary, coefficientOfVariation, summarize } from '
 import { studentTQuantile } from './distributions.js';
 import { assertIntegerAtLeast } from './input-checks.js';
 import { mannWhitneyU } from './mann-whitney.js';
+import { DEFAULT_ALPHA, DEFAULT_COMPARE_SEED, DEFAULT_MAX_CV, DEFAULT_MIN_REPETITIONS, DEFAULT_THRESHOLD_PCT } from './verdict-defaults.js';
+
+export { DEFAULT_ALPHA, DEFAULT_COMPARE_SEED, DEFAULT_MAX_CV, DEFAULT_MIN_REPETITIONS, DEFAULT_THRESHOLD_PCT };
 
 /** Outcome of a comparison. */
 export type Verdict = 'regressed' | 'improved' | 'unchanged' | 'inconclusive';
-
-/** Default practical-effect threshold in percent. */
-export const DEFAULT_THRESHOLD_PCT = 5;
-/** Default significance level of the Mann–Whitney test (the bootstrap CI uses confidence 1 - alpha). */
-export const DEFAULT_ALPHA = 0.05;
-/** Default minimum number of repetitions on each side. */
-export const DEFAULT_MIN_REPETITIONS = 3;
-/** Default largest coefficient of variation (as a fraction) at which `unchanged` may still be claimed. */
-export const DEFAULT_MAX_CV = 0.2;
-/** Default bootstrap seed, so that an unseeded comparison is still reproducible. */
-export const DEFAULT_COMPARE_SEED = 0x5eed;
 
 /** Options of a baseline/current comparison. */
 export interface CompareOptions {
