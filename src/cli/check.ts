@@ -1,6 +1,6 @@
 import { appendFile } from 'node:fs/promises';
-import { thresholdFromCalibration } from '../compare/ab.js';
-import { CHECK_SERIES, type CheckResult, checkResults, type Metric, METRICS, seriesFor } from '../compare/check.js';
+import { thresholdFromFile } from '../compare/ab-verdict.js';
+import { type CheckResult, checkResults, type Metric, METRICS, seriesFor } from '../compare/check.js';
 import { checkMarkdown, exclusionLines, gateOutcome, type GateReport, notComparedLines } from '../compare/markdown.js';
 import { UsageError } from '../errors.js';
 import { readResults } from '../results/read.js';
@@ -123,16 +123,6 @@ export function checkJson(result: CheckResult, threshold: Record<string, unknown
   };
 }
 
-/** Reads the threshold recommended by an A/A calibration file written by `wattbench ab` (UsageError when it holds none). */
-export async function thresholdFromFile(file: string, alpha: number | undefined): Promise<number> {
-  return (await calibrationFrom(file, alpha)).thresholdPct;
-}
-
-async function calibrationFrom(file: string, alpha: number | undefined): Promise<ReturnType<typeof thresholdFromCalibration>> {
-  const set = await readResults([file], { byMachine: false, series: CHECK_SERIES });
-  return thresholdFromCalibration(set, file, alpha === undefined ? {} : { alpha });
-}
-
 /** `wattbench check --baseline A.csv --current B.csv`: the CI gate; returns 0, or 1 on a regression (UsageError: 2). */
 export async function checkAction(flags: CheckFlags, io: Io, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   if (!flags.baseline?.length) throw new UsageError('--baseline <file.csv> is required');
@@ -142,7 +132,7 @@ export async function checkAction(flags: CheckFlags, io: Io, env: NodeJS.Process
   let thresholdPct: number | undefined;
   let threshold: Record<string, unknown> = { pct: flags.threshold ?? null, from: flags.threshold === undefined ? 'default' : '--threshold' };
   if (flags.thresholdFrom !== undefined) {
-    const found = await calibrationFrom(flags.thresholdFrom, flags.alpha);
+    const found = await thresholdFromFile(flags.thresholdFrom, flags.alpha === undefined ? {} : { alpha: flags.alpha });
     thresholdPct = found.thresholdPct;
     threshold = { pct: thresholdPct, from: flags.thresholdFrom, command: found.command, calibration: found.calibration };
   }

@@ -1,14 +1,12 @@
 import { measureCommand } from '../runner/command.js';
 import { Session } from '../runner/session.js';
 import type { Window } from '../runner/types.js';
-import { assertFree } from '../results/atomic.js';
-import { runPaths } from '../results/paths.js';
 import { summarize } from '../stats/descriptive.js';
 import { finishRun } from './finish.js';
 import { writeReportFor } from './report.js';
 import { installInterrupt } from './interrupt.js';
 import { num, pct, table } from './format.js';
-import type { Io } from './io.js';
+import { assertOutFreeFor, type Io } from './io.js';
 import { sessionOptions, type SourceFlags } from './options.js';
 
 /** Flags of `wattbench measure`. */
@@ -26,7 +24,7 @@ export interface MeasureFlags extends SourceFlags {
 export async function measureAction(argv: string[], flags: MeasureFlags, io: Io): Promise<number> {
   const options = sessionOptions(flags);
   // Refuse a taken --out before measuring, so nothing measured is lost to a name clash.
-  if (flags.out) await assertFree(Object.values(runPaths('check', flags.out)));
+  await assertOutFreeFor(flags.out, io);
   const session = await Session.open(options);
   const run = session.newRun(flags.label, { command: argv, repeat: flags.repeat, intervalMs: flags.interval, sysfs: flags.sysfs, procfs: flags.procfs, estimate: options.estimate },);
   io.err(`wattbench: measuring ${JSON.stringify(argv.join(' '))} x${flags.repeat}; energy: ${run.rule.description}\n`);

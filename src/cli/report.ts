@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { writeReport } from '../report/index.js';
-import { sidecarPathOf } from '../report/load.js';
+import { sidecarPathOf } from '../results/paths.js';
 import type { Io } from './io.js';
 
 export { registerReportCommand } from './commands/report.js';

@@ -1,5 +1,6 @@
 /** Cross-run comparison: joins across machines, ratios and scores, the CI gate, paired A/B runs, Markdown. */
 export * from './ab.js';
+export * from './ab-verdict.js';
 export * from './check.js';
 export * from './compare.js';
 export * from './join.js';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { access, link, mkdir, unlink, writeFile } from 'node:fs/promises';
+import { link, mkdir, unlink, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { UsageError } from '../errors.js';
 
@@ -21,16 +21,5 @@ export async function writeNewFileAtomic(path: string, text: string): Promise<vo
     throw new UsageError(`cannot write ${path}: ${code ?? String(err)}`);
   } finally {
     await unlink(tmp).catch(() => undefined);
-  }
-}
-
-/** Throws a UsageError when any of the paths exists already. */
-export async function assertFree(paths: readonly string[]): Promise<void> {
-  for (const path of paths) {
-    const exists = await access(path).then(
-      () => true,
-      () => false,
-    );
-    if (exists) throw new UsageError(`${path} already exists; wattbench never overwrites results (choose another --out)`);
   }
 }
