@@ -2,18 +2,17 @@ import { randomInt } from 'node:crypto';
 import { abbaSchedule, type Arm, armBenchmark, splitAbArgs } from '../compare/ab.js';
 import { abVerdict, type AbVerdict, armGroup, thresholdFromFile } from '../compare/ab-verdict.js';
 import { countVerdicts, gateExitCode } from '../compare/check.js';
-import { gateMarkdown, mdText } from '../compare/markdown.js';
+import { abSummary } from '../format/ab.js';
+import { gateText } from '../format/gate.js';
+import { gateMarkdown, mdText } from '../format/markdown.js';
+import { termText } from '../format/text.js';
 import { UsageError } from '../errors.js';
 import { abFailureText, type AbOutcome, runAb } from '../runner/ab.js';
 import { Session } from '../runner/session.js';
-import type { Window } from '../runner/types.js';
-import { summarize } from '../stats/descriptive.js';
 import { DEFAULT_THRESHOLD_PCT } from '../stats/verdict.js';
-import { appendStepSummary, gateOptions, gateText, type GateFlags } from './check.js';
-import { termText } from './compare.js';
+import { appendStepSummary, gateOptions, type GateFlags } from './check.js';
 import { finishRun } from './finish.js';
 import { installInterrupt } from './interrupt.js';
-import { num, pct, table } from './format.js';
 import { assertOutFreeFor, type Io } from './io.js';
 import { sessionOptions, type SourceFlags } from './options.js';
 
@@ -107,28 +106,4 @@ export async function abAction(args: string[], flags: AbFlags, io: Io, env: Node
   await appendStepSummary(gateMarkdown({ title: 'wattbench ab', context, ...report }), env, io);
   if (!flags.json) io.out(gateText({ heading: `wattbench ab: ${context.map((c) => termText(c, 300)).join('; ')}`, ...report }));
   return exitCode;
-}
-
-/** The human summary of the windows, in run order, with each command's medians. */
-export function abSummary(windows: readonly Window[]): string {
-  const rows = windows.map((w, i) => [
-    String(i + 1),
-    w.benchmark.startsWith('[A]') ? 'A' : 'B',
-    String(w.repetition),
-    num(w.durationS),
-    num(w.energyJ),
-    num(w.powerW),
-    w.quality,
-    w.exitCode === null ? (w.signal ?? '-') : String(w.exitCode),
-    w.valid ? 'yes' : 'NO',
-  ]);
-  const lines = [table(['run', 'cmd', 'rep', 'duration_s', 'energy_j', 'power_w', 'quality', 'exit', 'valid'], rows)];
-  for (const arm of ['A', 'B'] as const) {
-    const mine = windows.filter((w) => w.benchmark.startsWith(`[${arm}]`));
-    const durations = summarize(mine.map((w) => w.durationS));
-    const energies = summarize(mine.flatMap((w) => (w.energyJ === null ? [] : [w.energyJ])));
-    if (durations.n > 0) lines.push(`${arm}: median ${num(durations.median)} s, ${num(energies.median)} J over ${durations.n} runs (duration CV ${pct(durations.cv)})`);
-  }
-  if (windows.some((w) => w.quality === 'estimated')) lines.push('energy is ESTIMATED from CPU utilization (no readable sensor): only time is compared unless --metric says otherwise');
-  return lines.join('\n');
 }

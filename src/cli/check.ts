@@ -1,11 +1,12 @@
 import { appendFile } from 'node:fs/promises';
 import { thresholdFromFile } from '../compare/ab-verdict.js';
 import { type CheckResult, checkResults, type Metric, METRICS, seriesFor } from '../compare/check.js';
-import { checkMarkdown, exclusionLines, gateOutcome, type GateReport, notComparedLines } from '../compare/markdown.js';
+import { checkJson, gateText } from '../format/gate.js';
+import { checkMarkdown } from '../format/markdown.js';
+import { jsonText } from '../format/json.js';
+import { termText } from '../format/text.js';
 import { UsageError } from '../errors.js';
 import { readResults } from '../results/read.js';
-import { termText } from './compare.js';
-import { num, table } from './format.js';
 import type { Io } from './io.js';
 
 /** Flags shared by `check` and `ab`: how a verdict is reached and what fails the gate. */
@@ -55,45 +56,6 @@ export function gateOptions(flags: GateFlags, thresholdPct?: number): Parameters
   };
 }
 
-/** What the plain-text gate report shows: the Markdown report's content under a one-line heading. */
-export type GateText = Omit<GateReport, 'title' | 'context'> & { heading: string };
-
-function pValueText(p: number | null): string {
-  return p === null ? '-' : p < 0.0001 ? '<0.0001' : num(p, 2);
-}
-
-function changeText(x: number | null): string {
-  return x === null || !Number.isFinite(x) ? '-' : `${x > 0 ? '+' : ''}${x.toFixed(1)}%`;
-}
-
-/** The plain-text report of `check` and `ab`: one line per benchmark and metric, then the reasons. */
-export function gateText(report: GateText): string {
-  const rows = report.entries.map((e) => [
-    termText(e.label, 50),
-    `${e.metricLabel} ${termText(e.unit, 16)}`,
-    num(e.baseline.median),
-    num(e.current.median),
-    changeText(e.changePct),
-    e.ratio === null || e.ci === null ? '-' : `${e.ratio.toFixed(3)} [${e.ci[0].toFixed(3)}, ${e.ci[1].toFixed(3)}]`,
-    pValueText(e.pValue),
-    `${e.baseline.n}/${e.current.n}`,
-    e.verdict === 'regressed' ? 'REGRESSED' : e.verdict,
-  ]);
-  const lines = [report.heading, table(['benchmark', 'metric', 'baseline', 'current', 'change', 'current/baseline [CI]', 'p', 'n', 'verdict'], rows)];
-  for (const e of report.entries.filter((x) => x.verdict !== 'unchanged')) lines.push(`${e.verdict}: ${termText(e.label, 80)}, ${e.metricLabel}: ${termText(e.reason, 600)}`);
-  for (const c of report.calibrations ?? []) {
-    lines.push(
-      `A/A calibration (${c.metric}, n=${c.n} per side): noise CV ${c.noiseCvPct === null ? '-' : `${c.noiseCvPct.toFixed(2)}%`}, observed change ${changeText(c.observedChangePct)}, ` +
-        `smallest detectable change ${c.minDetectableChangePct === null ? '-' : `${c.minDetectableChangePct.toFixed(2)}%`}; recommended --threshold ${c.recommendedThresholdPct ?? '-'}`,
-    );
-  }
-  for (const line of notComparedLines(report.notCompared)) lines.push(`not compared: ${termText(line, 600)}`);
-  for (const note of report.notes) lines.push(`note: ${termText(note, 600)}`);
-  for (const line of exclusionLines(report.excludedRows)) lines.push(`excluded: ${termText(line, 600)}`);
-  lines.push(`result: ${gateOutcome(report.entries)}; exit code ${report.exitCode}`);
-  return `${lines.join('\n')}\n`;
-}
-
 /** Appends Markdown to the file named by $GITHUB_STEP_SUMMARY, when set; a failure is reported, never fatal (the verdict matters more). */
 export async function appendStepSummary(markdown: string, env: NodeJS.ProcessEnv, io: Io): Promise<void> {
   const path = env.GITHUB_STEP_SUMMARY;
@@ -103,24 +65,6 @@ export async function appendStepSummary(markdown: string, env: NodeJS.ProcessEnv
   } catch (err) {
     io.err(`wattbench: warning: cannot append to GITHUB_STEP_SUMMARY (${path}): ${(err as NodeJS.ErrnoException).code ?? String(err)}\n`);
   }
-}
-
-/** The JSON document of `check --json`. */
-export function checkJson(result: CheckResult, threshold: Record<string, unknown>): Record<string, unknown> {
-  return {
-    exitCode: result.exitCode,
-    counts: result.counts,
-    settings: result.settings,
-    threshold,
-    entries: result.entries,
-    notCompared: result.notCompared,
-    notes: result.notes,
-    excludedRows: result.excludedRows,
-    files: {
-      baseline: result.files.baseline.map((f) => ({ file: f.file, rows: f.rows, used: f.used, machines: f.machines })),
-      current: result.files.current.map((f) => ({ file: f.file, rows: f.rows, used: f.used, machines: f.machines })),
-    },
-  };
 }
 
 /** `wattbench check --baseline A.csv --current B.csv`: the CI gate; returns 0, or 1 on a regression (UsageError: 2). */
@@ -145,7 +89,7 @@ export async function checkAction(flags: CheckFlags, io: Io, env: NodeJS.Process
   const markdown = checkMarkdown(result) + (flags.thresholdFrom !== undefined ? `\nThreshold ${result.settings.thresholdPct}% from the A/A calibration in ${flags.thresholdFrom}.\n` : '');
   await appendStepSummary(markdown, env, io);
   if (format === 'json') {
-    io.out(`${JSON.stringify(checkJson(result, threshold), null, 2)}\n`);
+    io.out(jsonText(checkJson(result, threshold)));
   } else if (format === 'md') {
     io.out(markdown);
   } else {

@@ -1,5 +1,5 @@
 import { EXTRA_KERNEL_IDS, kernels } from '../../benchmarks/index.js';
-import { table } from './format.js';
+import { table } from '../format/text.js';
 import type { Io } from './io.js';
 
 /** `wattbench list [--json]`: the kernels of the suite. */

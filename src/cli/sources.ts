@@ -3,7 +3,7 @@ import { totalRule } from '../sampler/total.js';
 import { selectSources } from '../runner/session.js';
 import { probeRecord } from '../results/probe-record.js';
 import { sessionOptions, type SourceFlags } from './options.js';
-import { table } from './format.js';
+import { table } from '../format/text.js';
 import type { Io } from './io.js';
 
 /** `wattbench sources`: every source found, its state, kind, scope, quality, reason and fix. */

@@ -5,6 +5,7 @@ import { probeRecord } from './probe-record.js';
 import { toCsv } from './csv.js';
 import type { Fingerprint } from './fingerprint.js';
 import { runPaths, type RunPaths } from './paths.js';
+import type { SidecarDocument } from './sidecar-document.js';
 import { sidecarText } from './sidecar-text.js';
 import { COLUMNS, SCHEMA_VERSION, SOURCE_COLUMNS, windowToRow, windowToSourceRows } from './schema.js';
 
@@ -14,7 +15,7 @@ export { probeRecord };
 
 
 /** The JSON sidecar document of a run. */
-export function sidecar(run: RunResult, fingerprint: Fingerprint | null, complete: boolean): Record<string, unknown> {
+export function sidecar(run: RunResult, fingerprint: Fingerprint | null, complete: boolean): SidecarDocument {
   return {
     schemaVersion: SCHEMA_VERSION,
     runId: run.runId,
@@ -32,15 +33,19 @@ export function sidecar(run: RunResult, fingerprint: Fingerprint | null, complet
   };
 }
 
+/** The results CSV of a run: one row per window. */
+export function runCsv(run: RunResult): string {
+  return toCsv(COLUMNS, run.windows.map((w) => windowToRow(run, w)));
+}
+
 /** Writes the three files atomically; none overwrites an existing file. */
 export async function writeRun(
   run: RunResult,
   options: { out?: string; dir?: string; fingerprint: Fingerprint | null; complete?: boolean },
 ): Promise<RunPaths> {
   const paths = runPaths(run.runId, options.out, options.dir);
-  const rows = run.windows.map((w) => windowToRow(run, w));
   const sourceRows = run.windows.flatMap((w) => windowToSourceRows(run, w));
-  await writeNewFileAtomic(paths.csv, toCsv(COLUMNS, rows));
+  await writeNewFileAtomic(paths.csv, runCsv(run));
   await writeNewFileAtomic(paths.sources, toCsv(SOURCE_COLUMNS, sourceRows));
   await writeNewFileAtomic(paths.json, sidecarText(sidecar(run, options.fingerprint, options.complete ?? true)));
   return paths;
