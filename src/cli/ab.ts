@@ -14,13 +14,16 @@ import { appendStepSummary, gateOptions, type GateFlags } from './check.js';
 import { finishRun } from './finish.js';
 import { installInterrupt } from './interrupt.js';
 import { assertOutFreeFor, type Io } from './io.js';
+import { DEFAULT_AB_REPEAT } from './commands/ab.js';
 import { sessionOptions, type SourceFlags } from './options.js';
+import { type RepetitionFlags, repetitionsOf } from './repetitions.js';
 
 /** Flags of `wattbench ab`. */
-export interface AbFlags extends SourceFlags, GateFlags {
+export interface AbFlags extends SourceFlags, GateFlags, RepetitionFlags {
   thresholdFrom?: string;
-  repeat: number;
-  warmup: number;
+  warmupRuns?: number;
+  /** The deprecated spelling of `warmupRuns`. */
+  warmup?: number;
   interval: number;
   out?: string;
   label?: string;
@@ -33,17 +36,23 @@ export interface AbFlags extends SourceFlags, GateFlags {
 export async function abAction(args: string[], flags: AbFlags, io: Io, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const { a, b, aa } = splitAbArgs(args);
   const options = sessionOptions(flags);
+  const repeat = repetitionsOf(flags, DEFAULT_AB_REPEAT);
+  if (flags.warmup !== undefined) {
+    if (flags.warmupRuns !== undefined) throw new UsageError('--warmup is the old spelling of --warmup-runs: give one');
+    io.err('wattbench: ab --warmup N is deprecated: it counts runs, so it is now --warmup-runs N (in run, --warmup is seconds)\n');
+  }
+  const warmupRuns = flags.warmupRuns ?? flags.warmup ?? 1;
   if (flags.threshold !== undefined && flags.thresholdFrom !== undefined) throw new UsageError('--threshold and --threshold-from go alone: choose one');
   // The calibration file is read before anything runs, so a bad file costs no measuring time.
   const calibrated = flags.thresholdFrom === undefined ? undefined : (await thresholdFromFile(flags.thresholdFrom, flags.alpha === undefined ? {} : { alpha: flags.alpha })).thresholdPct;
   const gate = gateOptions(flags, calibrated);
   await assertOutFreeFor(flags.out, io);
   const seed = flags.seed ?? randomInt(0, 2 ** 31);
-  const schedule = abbaSchedule(flags.repeat, seed);
+  const schedule = abbaSchedule(repeat, seed);
   const argvOf: Record<Arm, string[]> = { A: a, B: b };
   const session = await Session.open(options);
   const run = session.newRun(flags.label, {
-      ab: { a, b, aa, repeat: flags.repeat, warmup: flags.warmup, seed, schedule: schedule.join(''), labels: { A: armBenchmark('A', a), B: armBenchmark('B', b) } },
+      ab: { a, b, aa, repeat, warmup: warmupRuns, seed, schedule: schedule.join(''), labels: { A: armBenchmark('A', a), B: armBenchmark('B', b) } },
       intervalMs: flags.interval,
       sysfs: flags.sysfs,
       procfs: flags.procfs,
@@ -51,12 +60,12 @@ export async function abAction(args: string[], flags: AbFlags, io: Io, env: Node
     },);
   io.err(
     `wattbench: ab ${aa ? 'A/A calibration of ' : ''}A=${JSON.stringify(a.join(' '))}${aa ? '' : ` vs B=${JSON.stringify(b.join(' '))}`}: ` +
-      `${flags.repeat} repetitions each in ABBA blocks (seed ${seed}), ${flags.warmup} warm-up run${flags.warmup === 1 ? '' : 's'} each; energy: ${run.rule.description}\n`,
+      `${repeat} repetitions each in ABBA blocks (seed ${seed}), ${warmupRuns} warm-up run${warmupRuns === 1 ? '' : 's'} each; energy: ${run.rule.description}\n`,
   );
   const interrupt = installInterrupt(io);
   let outcome: AbOutcome;
   try {
-    outcome = await runAb(session, { a, b, schedule, warmupRuns: flags.warmup, abort: interrupt.signal, onWindow: (w) => run.windows.push(w) });
+    outcome = await runAb(session, { a, b, schedule, warmupRuns, abort: interrupt.signal, onWindow: (w) => run.windows.push(w) });
   } finally {
     await session.close();
   }
@@ -87,7 +96,7 @@ export async function abAction(args: string[], flags: AbFlags, io: Io, env: Node
   const context = [
     `A (baseline): ${a.join(' ')}`,
     ...(aa ? ['B: the same command (A/A calibration)'] : [`B (current): ${b.join(' ')}`]),
-    `${flags.repeat} repetitions each on ${run.machine}, randomized ABBA blocks (seed ${seed}, order ${schedule.join('')}); threshold ${thresholdPct}%${flags.thresholdFrom !== undefined ? ` (A/A calibration in ${flags.thresholdFrom})` : ''}`,
+    `${repeat} repetitions each on ${run.machine}, randomized ABBA blocks (seed ${seed}, order ${schedule.join('')}); threshold ${thresholdPct}%${flags.thresholdFrom !== undefined ? ` (A/A calibration in ${flags.thresholdFrom})` : ''}`,
   ];
   const report = { entries, notCompared: [], notes, excludedRows: [], exitCode, calibrations };
   const failureLine = failure ? abFailureText(failure, argvOf) : null;

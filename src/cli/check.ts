@@ -15,7 +15,7 @@ export interface GateFlags {
   metric?: string[];
   alpha?: number;
   minRepetitions?: number;
-  /** Percent. */
+  /** `--max-cv`, in percent (the library takes a fraction: converted once, in `gateOptions`). */
   maxCv?: number;
   seed?: number;
   failOnInconclusive?: boolean;
@@ -50,7 +50,7 @@ export function gateOptions(flags: GateFlags, thresholdPct?: number): Parameters
     ...(thresholdPct !== undefined ? { thresholdPct } : flags.threshold !== undefined ? { thresholdPct: flags.threshold } : {}),
     ...(flags.alpha !== undefined ? { alpha: flags.alpha } : {}),
     ...(flags.minRepetitions !== undefined ? { minRepetitions: flags.minRepetitions } : {}),
-    ...(flags.maxCv !== undefined ? { maxCv: flags.maxCv / 100 } : {}),
+    ...(flags.maxCv !== undefined ? { maxCvFraction: flags.maxCv / 100 } : {}),
     ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
     failOnInconclusive: Boolean(flags.failOnInconclusive),
   };

@@ -6,10 +6,10 @@ import { installInterrupt } from './interrupt.js';
 import { measureSummary } from '../format/measure.js';
 import { assertOutFreeFor, type Io } from './io.js';
 import { sessionOptions, type SourceFlags } from './options.js';
+import { type RepetitionFlags, repetitionsOf } from './repetitions.js';
 
 /** Flags of `wattbench measure`. */
-export interface MeasureFlags extends SourceFlags {
-  repeat: number;
+export interface MeasureFlags extends SourceFlags, RepetitionFlags {
   interval: number;
   out?: string;
   json?: boolean;
@@ -21,15 +21,16 @@ export interface MeasureFlags extends SourceFlags {
 /** `wattbench measure -- <cmd>`: runs the command N times, one window each, writes the rows, exits with its code. */
 export async function measureAction(argv: string[], flags: MeasureFlags, io: Io): Promise<number> {
   const options = sessionOptions(flags);
+  const repeat = repetitionsOf(flags, 1);
   // Refuse a taken --out before measuring, so nothing measured is lost to a name clash.
   await assertOutFreeFor(flags.out, io);
   const session = await Session.open(options);
-  const run = session.newRun(flags.label, { command: argv, repeat: flags.repeat, intervalMs: flags.interval, sysfs: flags.sysfs, procfs: flags.procfs, estimate: options.estimate },);
-  io.err(`wattbench: measuring ${JSON.stringify(argv.join(' '))} x${flags.repeat}; energy: ${run.rule.description}\n`);
+  const run = session.newRun(flags.label, { command: argv, repeat, intervalMs: flags.interval, sysfs: flags.sysfs, procfs: flags.procfs, estimate: options.estimate },);
+  io.err(`wattbench: measuring ${JSON.stringify(argv.join(' '))} x${repeat}; energy: ${run.rule.description}\n`);
   const interrupt = installInterrupt(io);
   try {
     await measureCommand(session, argv, {
-      repeat: flags.repeat,
+      repeat,
       stdout: flags.json ? 'stderr' : 'inherit',
       onWindow: (w) => run.windows.push(w),
       abort: interrupt.signal,

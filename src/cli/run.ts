@@ -13,12 +13,12 @@ import { installInterrupt } from './interrupt.js';
 import { suiteSummary } from '../format/run.js';
 import { assertOutFreeFor, type Io } from './io.js';
 import { sessionOptions, type SourceFlags } from './options.js';
+import { type RepetitionFlags, repetitionsOf } from './repetitions.js';
 
 /** Flags of `wattbench run`. */
-export interface RunFlags extends SourceFlags {
+export interface RunFlags extends SourceFlags, RepetitionFlags {
   kernels?: string;
   threads?: string;
-  repetitions?: number;
   duration?: number;
   warmup?: number;
   idle?: number;
@@ -59,6 +59,7 @@ export async function runAction(flags: RunFlags, io: Io): Promise<number> {
   const options = sessionOptions(flags);
   const kernels = parseKernels(flags.kernels);
   const threads = parseThreads(flags.threads ?? '1,all');
+  const asked = repetitionsOf(flags, undefined);
   await assertOutFreeFor(flags.out, io);
   const session = await Session.open(options);
   const plan = suitePlan({
@@ -67,7 +68,7 @@ export async function runAction(flags: RunFlags, io: Io): Promise<number> {
     threads,
     intervalMs: flags.interval,
     periodsS: session.meter.rule.ids.map((id) => session.sampler.periodS(id)),
-    ...(flags.repetitions !== undefined ? { repetitions: flags.repetitions } : {}),
+    ...(asked !== undefined ? { repetitions: asked } : {}),
     ...(flags.duration !== undefined ? { durationS: flags.duration } : {}),
     ...(flags.warmup !== undefined ? { warmupS: flags.warmup } : {}),
     ...(flags.idle !== undefined ? { idleS: flags.idle } : {}),

@@ -7,6 +7,6 @@ export const DEFAULT_ALPHA = 0.05;
 /** Default minimum number of repetitions on each side. */
 export const DEFAULT_MIN_REPETITIONS = 3;
 /** Default largest coefficient of variation (as a fraction) at which `unchanged` may still be claimed. */
-export const DEFAULT_MAX_CV = 0.2;
+export const DEFAULT_MAX_CV_FRACTION = 0.2;
 /** Default bootstrap seed, so that an unseeded comparison is still reproducible. */
 export const DEFAULT_COMPARE_SEED = 0x5eed;

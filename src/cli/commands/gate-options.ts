@@ -1,5 +1,5 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { DEFAULT_ALPHA, DEFAULT_MAX_CV, DEFAULT_MIN_REPETITIONS, DEFAULT_THRESHOLD_PCT } from '../../stats/verdict-defaults.js';
+import { DEFAULT_ALPHA, DEFAULT_MAX_CV_FRACTION, DEFAULT_MIN_REPETITIONS, DEFAULT_THRESHOLD_PCT } from '../../stats/verdict-defaults.js';
 import { nonNegativeNumber, positiveInt, positiveNumber } from '../options.js';
 
 /** Option parsers of the commands that compare results, and the options that decide a verdict (`check`, `ab`). */
@@ -39,7 +39,7 @@ export function addGateOptions(cmd: Command): Command {
     )
     .addOption(new Option('--alpha <level>', `significance level; the bootstrap CI has confidence 1 - alpha (default ${DEFAULT_ALPHA})`).argParser(alphaLevel))
     .addOption(new Option('--min-repetitions <n>', `fewer valid repetitions per side is inconclusive (default ${DEFAULT_MIN_REPETITIONS})`).argParser(positiveInt))
-    .addOption(new Option('--max-cv <pct>', `a coefficient of variation above this is too noisy to call unchanged, in percent (default ${DEFAULT_MAX_CV * 100})`).argParser(positiveNumber))
+    .addOption(new Option('--max-cv <pct>', `a coefficient of variation above this is too noisy to call unchanged, in percent (default ${DEFAULT_MAX_CV_FRACTION * 100})`).argParser(positiveNumber))
     .addOption(new Option('--seed <n>', 'seed of the bootstrap (and of the ABBA order in ab)').argParser(seedValue))
     .option('--fail-on-inconclusive', 'exit 1 also when a verdict is inconclusive or a baseline benchmark could not be compared');
 }

@@ -1,17 +1,16 @@
 import { Option, type Command } from 'commander';
 import { addSourceOptions, nonNegativeNumber, positiveInt, positiveNumber } from '../options.js';
+import { addRepetitionOptions } from '../repetitions.js';
 import type { RunFlags } from '../run.js';
 import type { CommandContext } from './command.js';
 
 /** `wattbench run [options]`: the kernel suite. */
 export function registerRun(program: Command, { io, setCode }: CommandContext): void {
   addSourceOptions(
-    program
-      .command('run')
+    addRepetitionOptions(program.command('run'), 'windows per kernel and thread count (default 5; --quick 3)', 'repetitions')
       .description('run the kernel suite under measurement: throughput, power, energy and work per joule')
       .option('--kernels <ids>', 'comma-separated kernel ids, or all (default: the default suite; see `wattbench list`)')
       .option('--threads <list>', 'thread counts, e.g. 1,2,all (default 1,all)')
-      .addOption(new Option('--repetitions <n>', 'windows per kernel and thread count (default 5; --quick 3)').argParser(positiveInt))
       .addOption(new Option('--duration <s>', 'seconds of work per window (default 2; --quick 1)').argParser(positiveNumber))
       .addOption(new Option('--warmup <s>', 'seconds of unmeasured work before the first window (default 1; --quick 0.2)').argParser(nonNegativeNumber))
       .addOption(new Option('--idle <s>', 'seconds of idle measurement before and after the suite (default 5; --quick 1; 0: none)').argParser(nonNegativeNumber))
