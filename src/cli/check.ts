@@ -1,12 +1,11 @@
 import { appendFile } from 'node:fs/promises';
 import { thresholdFromFile } from '../compare/ab-verdict.js';
-import { type CheckResult, checkResults, type Metric, METRICS, seriesFor } from '../compare/check.js';
-import { checkJson, gateText } from '../format/gate.js';
+import { type checkResults, type Metric, METRICS } from '../compare/check.js';
+import { checkFiles } from '../compare/check-files.js';
+import { checkJson, checkText } from '../format/gate.js';
 import { checkMarkdown } from '../format/markdown.js';
 import { jsonText } from '../format/json.js';
-import { termText } from '../format/text.js';
 import { UsageError } from '../errors.js';
-import { readResults } from '../results/read.js';
 import type { Io } from './io.js';
 
 /** Flags shared by `check` and `ab`: how a verdict is reached and what fails the gate. */
@@ -81,10 +80,7 @@ export async function checkAction(flags: CheckFlags, io: Io, env: NodeJS.Process
     threshold = { pct: thresholdPct, from: flags.thresholdFrom, command: found.command, calibration: found.calibration };
   }
   const options = gateOptions(flags, thresholdPct);
-  const series = seriesFor(options.metrics);
-  const baseline = await readResults(flags.baseline, { byMachine: false, series });
-  const current = await readResults(flags.current, { byMachine: false, series });
-  const result = checkResults(baseline, current, options);
+  const result = await checkFiles(flags.baseline, flags.current, options);
   if (threshold.pct === null) threshold.pct = result.settings.thresholdPct;
   const markdown = checkMarkdown(result) + (flags.thresholdFrom !== undefined ? `\nThreshold ${result.settings.thresholdPct}% from the A/A calibration in ${flags.thresholdFrom}.\n` : '');
   await appendStepSummary(markdown, env, io);
@@ -93,19 +89,7 @@ export async function checkAction(flags: CheckFlags, io: Io, env: NodeJS.Process
   } else if (format === 'md') {
     io.out(markdown);
   } else {
-    const files = (list: CheckResult['files']['baseline']): string => list.map((f) => `${f.file} (${f.machines.join(', ')})`).join(', ');
-    io.out(
-      gateText({
-        heading:
-          `wattbench check: baseline ${termText(files(result.files.baseline), 200)} vs current ${termText(files(result.files.current), 200)}; ` +
-          `threshold ${result.settings.thresholdPct}%${flags.thresholdFrom !== undefined ? ` (from ${termText(flags.thresholdFrom, 100)})` : ''}, alpha ${result.settings.alpha}`,
-        entries: result.entries,
-        notCompared: result.notCompared,
-        notes: result.notes,
-        excludedRows: result.excludedRows,
-        exitCode: result.exitCode,
-      }),
-    );
+    io.out(checkText(result, flags.thresholdFrom));
   }
   return result.exitCode;
 }

@@ -60,3 +60,18 @@ export function checkJson(result: CheckResult, threshold: Record<string, unknown
     },
   };
 }
+
+/** The terminal report of `check`: the files of each side and the settings, then `gateText`. */
+export function checkText(result: CheckResult, thresholdFrom?: string): string {
+  const files = (list: CheckResult['files']['baseline']): string => list.map((f) => `${f.file} (${f.machines.join(', ')})`).join(', ');
+  return gateText({
+    heading:
+      `wattbench check: baseline ${termText(files(result.files.baseline), 200)} vs current ${termText(files(result.files.current), 200)}; ` +
+      `threshold ${result.settings.thresholdPct}%${thresholdFrom !== undefined ? ` (from ${termText(thresholdFrom, 100)})` : ''}, alpha ${result.settings.alpha}`,
+    entries: result.entries,
+    notCompared: result.notCompared,
+    notes: result.notes,
+    excludedRows: result.excludedRows,
+    exitCode: result.exitCode,
+  });
+}
