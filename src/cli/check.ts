@@ -1,11 +1,11 @@
 import { appendFile } from 'node:fs/promises';
-import { thresholdFromCalibration } from '../compare/ab.js';
-import { CHECK_SERIES, type CheckResult, checkResults, type Metric, METRICS, seriesFor } from '../compare/check.js';
-import { checkMarkdown, exclusionLines, gateOutcome, type GateReport, notComparedLines } from '../compare/markdown.js';
+import { thresholdFromFile } from '../compare/ab-verdict.js';
+import { type checkResults, type Metric, METRICS } from '../compare/check.js';
+import { checkFiles } from '../compare/check-files.js';
+import { checkJson, checkText } from '../format/gate.js';
+import { checkMarkdown } from '../format/markdown.js';
+import { jsonText } from '../format/json.js';
 import { UsageError } from '../errors.js';
-import { readResults } from '../results/read.js';
-import { termText } from './compare.js';
-import { num, table } from './format.js';
 import type { Io } from './io.js';
 
 /** Flags shared by `check` and `ab`: how a verdict is reached and what fails the gate. */
@@ -14,7 +14,7 @@ export interface GateFlags {
   metric?: string[];
   alpha?: number;
   minRepetitions?: number;
-  /** Percent. */
+  /** `--max-cv`, in percent (the library takes a fraction: converted once, in `gateOptions`). */
   maxCv?: number;
   seed?: number;
   failOnInconclusive?: boolean;
@@ -49,49 +49,10 @@ export function gateOptions(flags: GateFlags, thresholdPct?: number): Parameters
     ...(thresholdPct !== undefined ? { thresholdPct } : flags.threshold !== undefined ? { thresholdPct: flags.threshold } : {}),
     ...(flags.alpha !== undefined ? { alpha: flags.alpha } : {}),
     ...(flags.minRepetitions !== undefined ? { minRepetitions: flags.minRepetitions } : {}),
-    ...(flags.maxCv !== undefined ? { maxCv: flags.maxCv / 100 } : {}),
+    ...(flags.maxCv !== undefined ? { maxCvFraction: flags.maxCv / 100 } : {}),
     ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
     failOnInconclusive: Boolean(flags.failOnInconclusive),
   };
-}
-
-/** What the plain-text gate report shows: the Markdown report's content under a one-line heading. */
-export type GateText = Omit<GateReport, 'title' | 'context'> & { heading: string };
-
-function pValueText(p: number | null): string {
-  return p === null ? '-' : p < 0.0001 ? '<0.0001' : num(p, 2);
-}
-
-function changeText(x: number | null): string {
-  return x === null || !Number.isFinite(x) ? '-' : `${x > 0 ? '+' : ''}${x.toFixed(1)}%`;
-}
-
-/** The plain-text report of `check` and `ab`: one line per benchmark and metric, then the reasons. */
-export function gateText(report: GateText): string {
-  const rows = report.entries.map((e) => [
-    termText(e.label, 50),
-    `${e.metricLabel} ${termText(e.unit, 16)}`,
-    num(e.baseline.median),
-    num(e.current.median),
-    changeText(e.changePct),
-    e.ratio === null || e.ci === null ? '-' : `${e.ratio.toFixed(3)} [${e.ci[0].toFixed(3)}, ${e.ci[1].toFixed(3)}]`,
-    pValueText(e.pValue),
-    `${e.baseline.n}/${e.current.n}`,
-    e.verdict === 'regressed' ? 'REGRESSED' : e.verdict,
-  ]);
-  const lines = [report.heading, table(['benchmark', 'metric', 'baseline', 'current', 'change', 'current/baseline [CI]', 'p', 'n', 'verdict'], rows)];
-  for (const e of report.entries.filter((x) => x.verdict !== 'unchanged')) lines.push(`${e.verdict}: ${termText(e.label, 80)}, ${e.metricLabel}: ${termText(e.reason, 600)}`);
-  for (const c of report.calibrations ?? []) {
-    lines.push(
-      `A/A calibration (${c.metric}, n=${c.n} per side): noise CV ${c.noiseCvPct === null ? '-' : `${c.noiseCvPct.toFixed(2)}%`}, observed change ${changeText(c.observedChangePct)}, ` +
-        `smallest detectable change ${c.minDetectableChangePct === null ? '-' : `${c.minDetectableChangePct.toFixed(2)}%`}; recommended --threshold ${c.recommendedThresholdPct ?? '-'}`,
-    );
-  }
-  for (const line of notComparedLines(report.notCompared)) lines.push(`not compared: ${termText(line, 600)}`);
-  for (const note of report.notes) lines.push(`note: ${termText(note, 600)}`);
-  for (const line of exclusionLines(report.excludedRows)) lines.push(`excluded: ${termText(line, 600)}`);
-  lines.push(`result: ${gateOutcome(report.entries)}; exit code ${report.exitCode}`);
-  return `${lines.join('\n')}\n`;
 }
 
 /** Appends Markdown to the file named by $GITHUB_STEP_SUMMARY, when set; a failure is reported, never fatal (the verdict matters more). */
@@ -105,34 +66,6 @@ export async function appendStepSummary(markdown: string, env: NodeJS.ProcessEnv
   }
 }
 
-/** The JSON document of `check --json`. */
-export function checkJson(result: CheckResult, threshold: Record<string, unknown>): Record<string, unknown> {
-  return {
-    exitCode: result.exitCode,
-    counts: result.counts,
-    settings: result.settings,
-    threshold,
-    entries: result.entries,
-    notCompared: result.notCompared,
-    notes: result.notes,
-    excludedRows: result.excludedRows,
-    files: {
-      baseline: result.files.baseline.map((f) => ({ file: f.file, rows: f.rows, used: f.used, machines: f.machines })),
-      current: result.files.current.map((f) => ({ file: f.file, rows: f.rows, used: f.used, machines: f.machines })),
-    },
-  };
-}
-
-/** Reads the threshold recommended by an A/A calibration file written by `wattbench ab` (UsageError when it holds none). */
-export async function thresholdFromFile(file: string, alpha: number | undefined): Promise<number> {
-  return (await calibrationFrom(file, alpha)).thresholdPct;
-}
-
-async function calibrationFrom(file: string, alpha: number | undefined): Promise<ReturnType<typeof thresholdFromCalibration>> {
-  const set = await readResults([file], { byMachine: false, series: CHECK_SERIES });
-  return thresholdFromCalibration(set, file, alpha === undefined ? {} : { alpha });
-}
-
 /** `wattbench check --baseline A.csv --current B.csv`: the CI gate; returns 0, or 1 on a regression (UsageError: 2). */
 export async function checkAction(flags: CheckFlags, io: Io, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   if (!flags.baseline?.length) throw new UsageError('--baseline <file.csv> is required');
@@ -142,37 +75,22 @@ export async function checkAction(flags: CheckFlags, io: Io, env: NodeJS.Process
   let thresholdPct: number | undefined;
   let threshold: Record<string, unknown> = { pct: flags.threshold ?? null, from: flags.threshold === undefined ? 'default' : '--threshold' };
   if (flags.thresholdFrom !== undefined) {
-    const found = await calibrationFrom(flags.thresholdFrom, flags.alpha);
+    const found = await thresholdFromFile(flags.thresholdFrom, flags.alpha === undefined ? {} : { alpha: flags.alpha });
     thresholdPct = found.thresholdPct;
     threshold = { pct: thresholdPct, from: flags.thresholdFrom, command: found.command, calibration: found.calibration };
   }
   const options = gateOptions(flags, thresholdPct);
-  const series = seriesFor(options.metrics);
-  const baseline = await readResults(flags.baseline, { byMachine: false, series });
-  const current = await readResults(flags.current, { byMachine: false, series });
-  for (const note of [...baseline.notes, ...current.notes]) io.err(`wattbench: ${note}\n`);
-  const result = checkResults(baseline, current, options);
+  const result = await checkFiles(flags.baseline, flags.current, options);
+  for (const note of result.readNotes) io.err(`wattbench: ${note}\n`);
   if (threshold.pct === null) threshold.pct = result.settings.thresholdPct;
   const markdown = checkMarkdown(result) + (flags.thresholdFrom !== undefined ? `\nThreshold ${result.settings.thresholdPct}% from the A/A calibration in ${flags.thresholdFrom}.\n` : '');
   await appendStepSummary(markdown, env, io);
   if (format === 'json') {
-    io.out(`${JSON.stringify(checkJson(result, threshold), null, 2)}\n`);
+    io.out(jsonText(checkJson(result, threshold)));
   } else if (format === 'md') {
     io.out(markdown);
   } else {
-    const files = (list: CheckResult['files']['baseline']): string => list.map((f) => `${f.file} (${f.machines.join(', ')})`).join(', ');
-    io.out(
-      gateText({
-        heading:
-          `wattbench check: baseline ${termText(files(result.files.baseline), 200)} vs current ${termText(files(result.files.current), 200)}; ` +
-          `threshold ${result.settings.thresholdPct}%${flags.thresholdFrom !== undefined ? ` (from ${termText(flags.thresholdFrom, 100)})` : ''}, alpha ${result.settings.alpha}`,
-        entries: result.entries,
-        notCompared: result.notCompared,
-        notes: result.notes,
-        excludedRows: result.excludedRows,
-        exitCode: result.exitCode,
-      }),
-    );
+    io.out(checkText(result, flags.thresholdFrom));
   }
   return result.exitCode;
 }

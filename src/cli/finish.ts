@@ -1,15 +1,11 @@
 import type { RunResult } from '../runner/types.js';
-import { collectFingerprint } from '../results/fingerprint.js';
 import type { RunPaths } from '../results/paths.js';
-import { writeRun } from '../results/write.js';
-import { toCsv } from '../results/csv.js';
-import { COLUMNS, windowToRow } from '../results/schema.js';
-import { readGovernor } from '../sources/cpu/cpufreq.js';
-import { sourceContext } from '../sources/discover.js';
-import { nodeFileReader } from '../sources/io/files.js';
+import { recordRun } from '../results/record.js';
+import { runCsv } from '../results/write.js';
+import { runJson } from '../format/json.js';
 import type { Io } from './io.js';
 
-/** Writes a finished run (CSV, per-source CSV, sidecar with fingerprint) and prints it as JSON or as a summary. */
+/** Records a finished run (see `recordRun`) and prints it as JSON or as a summary. */
 export async function finishRun(
   run: RunResult,
   flags: { out?: string; json?: boolean; sysfs: string; procfs: string },
@@ -18,19 +14,16 @@ export async function finishRun(
   extraJson: Record<string, unknown> = {},
   complete = true,
 ): Promise<RunPaths> {
-  const governor = await readGovernor(sourceContext({ sysfs: flags.sysfs, procfs: flags.procfs, files: nodeFileReader }));
-  const fingerprint = await collectFingerprint(governor);
   let paths: RunPaths;
   try {
-    paths = await writeRun(run, { ...(flags.out ? { out: flags.out } : {}), fingerprint, complete });
+    paths = await recordRun(run, { ...(flags.out ? { out: flags.out } : {}), sysfs: flags.sysfs, procfs: flags.procfs, complete });
   } catch (err) {
     // Nothing measured is lost: the summary and the rows go to stderr before the one-line error and exit 2.
-    io.err(`${summary()}\nwattbench: could not write the results; the rows follow so they are not lost:\n${toCsv(COLUMNS, run.windows.map((w) => windowToRow(run, w)))}`);
+    io.err(`${summary()}\nwattbench: could not write the results; the rows follow so they are not lost:\n${runCsv(run)}`);
     throw err;
   }
   if (flags.json) {
-    const doc = { runId: run.runId, machine: run.machine, startedAt: run.startedAt, complete, files: paths, totalRule: run.rule, ...extraJson, windows: run.windows };
-    io.out(`${JSON.stringify(doc, null, 2)}\n`);
+    io.out(runJson(run, paths, complete, extraJson));
   } else {
     io.err(`${summary()}\n${complete ? '' : 'INCOMPLETE run (interrupted): '}written: ${paths.csv} (per source: ${paths.sources}; metadata: ${paths.json})\n`);
   }

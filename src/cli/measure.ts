@@ -1,19 +1,15 @@
 import { measureCommand } from '../runner/command.js';
 import { Session } from '../runner/session.js';
-import type { Window } from '../runner/types.js';
-import { assertFree } from '../results/atomic.js';
-import { runPaths } from '../results/paths.js';
-import { summarize } from '../stats/descriptive.js';
 import { finishRun } from './finish.js';
 import { writeReportFor } from './report.js';
 import { installInterrupt } from './interrupt.js';
-import { num, pct, table } from './format.js';
-import type { Io } from './io.js';
+import { measureSummary } from '../format/measure.js';
+import { assertOutFreeFor, type Io } from './io.js';
 import { sessionOptions, type SourceFlags } from './options.js';
+import { type RepetitionFlags, repetitionsOf } from './repetitions.js';
 
 /** Flags of `wattbench measure`. */
-export interface MeasureFlags extends SourceFlags {
-  repeat: number;
+export interface MeasureFlags extends SourceFlags, RepetitionFlags {
   interval: number;
   out?: string;
   json?: boolean;
@@ -25,15 +21,16 @@ export interface MeasureFlags extends SourceFlags {
 /** `wattbench measure -- <cmd>`: runs the command N times, one window each, writes the rows, exits with its code. */
 export async function measureAction(argv: string[], flags: MeasureFlags, io: Io): Promise<number> {
   const options = sessionOptions(flags);
+  const repeat = repetitionsOf(flags, 1);
   // Refuse a taken --out before measuring, so nothing measured is lost to a name clash.
-  if (flags.out) await assertFree(Object.values(runPaths('check', flags.out)));
+  await assertOutFreeFor(flags.out, io);
   const session = await Session.open(options);
-  const run = session.newRun(flags.label, { command: argv, repeat: flags.repeat, intervalMs: flags.interval, sysfs: flags.sysfs, procfs: flags.procfs, estimate: options.estimate },);
-  io.err(`wattbench: measuring ${JSON.stringify(argv.join(' '))} x${flags.repeat}; energy: ${run.rule.description}\n`);
+  const run = session.newRun(flags.label, { command: argv, repeat, intervalMs: flags.interval, sysfs: flags.sysfs, procfs: flags.procfs, estimate: options.estimate },);
+  io.err(`wattbench: measuring ${JSON.stringify(argv.join(' '))} x${repeat}; energy: ${run.rule.description}\n`);
   const interrupt = installInterrupt(io);
   try {
     await measureCommand(session, argv, {
-      repeat: flags.repeat,
+      repeat,
       stdout: flags.json ? 'stderr' : 'inherit',
       onWindow: (w) => run.windows.push(w),
       abort: interrupt.signal,
@@ -43,7 +40,7 @@ export async function measureAction(argv: string[], flags: MeasureFlags, io: Io)
     await session.close();
   }
   const interrupted = interrupt.exitCode();
-  const paths = await finishRun(run, flags, io, () => summaryText(run.windows), {}, interrupted === null);
+  const paths = await finishRun(run, flags, io, () => measureSummary(run.windows), {}, interrupted === null);
   if (flags.report) {
     await writeReportFor([paths.csv], flags.report);
     io.err(`report: ${flags.report}\n`);
@@ -59,34 +56,4 @@ export async function measureAction(argv: string[], flags: MeasureFlags, io: Io)
 function signalNumber(signal: string | null): number {
   const numbers: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGSEGV: 11, SIGPIPE: 13, SIGTERM: 15 };
   return (signal && numbers[signal]) || 1;
-}
-
-/** The human summary: one line per repetition, then median and spread. */
-export function summaryText(windows: Window[]): string {
-  const rows = windows.map((w) => [
-    String(w.repetition),
-    num(w.durationS),
-    num(w.energyJ),
-    num(w.powerW),
-    w.quality,
-    num(w.cpuUtilPct, 3),
-    num(w.processCpuS, 3),
-    w.exitCode === null ? (w.signal ?? '-') : String(w.exitCode),
-    w.valid ? 'yes' : 'NO',
-  ]);
-  const lines = [table(['rep', 'duration_s', 'energy_j', 'power_w', 'quality', 'cpu_util_%', 'proc_cpu_s', 'exit', 'valid'], rows)];
-  const first = windows[0];
-  if (first) {
-    lines.push(`source: ${first.source}${first.quality === 'estimated' ? ' (ESTIMATED, not measured)' : ''}`);
-    const stat = (label: string, unit: string, values: Array<number | null>): string => {
-      const s = summarize(values.filter((v): v is number => v !== null));
-      return s.n === 0 ? `${label}: -` : `${label}: median ${num(s.median)} ${unit} (min ${num(s.min)}, max ${num(s.max)}, CV ${pct(s.cv)})`;
-    };
-    lines.push(stat('duration', 's', windows.map((w) => w.durationS)));
-    lines.push(stat('energy', 'J', windows.map((w) => w.energyJ)));
-    lines.push(stat('power', 'W', windows.map((w) => w.powerW)));
-  }
-  const warnings = [...new Set(windows.flatMap((w) => w.warnings))];
-  for (const w of warnings) lines.push(`warning: ${w}`);
-  return lines.join('\n');
 }

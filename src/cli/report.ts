@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
-import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { writeReport } from '../report/index.js';
-import { sidecarPathOf } from '../report/load.js';
+import { sidecarPathOf } from '../results/paths.js';
 import type { Io } from './io.js';
+
 
 /** Flags of `wattbench report`. */
 export interface ReportFlags {
@@ -40,20 +40,6 @@ export async function reportAction(files: string[], flags: ReportFlags, io: Io):
   );
   if (written.markdown) io.err(`report: ${written.markdown} (Markdown summary)\n`);
   return 0;
-}
-
-/** Adds `wattbench report <file.csv...> --out report.html [--markdown FILE.md] [--title T]` to the program. */
-export function registerReportCommand(program: Command, io: Io, setCode: (code: number) => void): void {
-  program
-    .command('report')
-    .description('write one self-contained HTML report (charts, machines, warnings) from results files; works offline')
-    .argument('<file.csv...>', 'results files; the .json sidecar beside each is read when present (power timeline, energy split, fingerprint)')
-    .requiredOption('--out <report.html>', 'the HTML file to write (an earlier report there is replaced)')
-    .option('--markdown <file.md>', 'also write a Markdown summary, e.g. for a pull-request comment')
-    .option('--title <text>', 'title of the report (default "wattbench report")')
-    .action(async (files: string[], flags: ReportFlags) => {
-      setCode(await reportAction(files, flags, io));
-    });
 }
 
 /** Writes the HTML report of `csvPaths` to `outHtml` (for `run --report` and `measure --report`). */

@@ -4,24 +4,21 @@ import { defaultKernels, findKernel, kernels as allKernels } from '../../benchma
 import type { Kernel } from '../../benchmarks/kernel.js';
 import { UsageError } from '../errors.js';
 import { Session } from '../runner/session.js';
+import { suitePlan } from '../runner/plan.js';
 import { runSuite, type IdleBaseline } from '../runner/suite.js';
 import type { Window } from '../runner/types.js';
-import { assertFree } from '../results/atomic.js';
-import { runPaths } from '../results/paths.js';
-import { derived } from '../results/schema.js';
-import { summarize } from '../stats/descriptive.js';
 import { finishRun } from './finish.js';
 import { writeReportFor } from './report.js';
 import { installInterrupt } from './interrupt.js';
-import { num, pct, table } from './format.js';
-import type { Io } from './io.js';
+import { suiteSummary } from '../format/run.js';
+import { assertOutFreeFor, type Io } from './io.js';
 import { sessionOptions, type SourceFlags } from './options.js';
+import { type RepetitionFlags, repetitionsOf } from './repetitions.js';
 
 /** Flags of `wattbench run`. */
-export interface RunFlags extends SourceFlags {
+export interface RunFlags extends SourceFlags, RepetitionFlags {
   kernels?: string;
   threads?: string;
-  repetitions?: number;
   duration?: number;
   warmup?: number;
   idle?: number;
@@ -34,10 +31,6 @@ export interface RunFlags extends SourceFlags {
   report?: string;
   progress?: boolean;
 }
-
-/** Settings of the full suite and of `--quick` (the whole suite in under 90 s on 2 cores). */
-export const FULL = { repetitions: 5, durationS: 2, warmupS: 1, idleS: 5 };
-export const QUICK = { repetitions: 3, durationS: 1, warmupS: 0.2, idleS: 1 };
 
 /** Parses `--threads 1,2,all` into distinct positive counts (`all` is every available CPU). */
 export function parseThreads(text: string, cpus = availableParallelism()): number[] {
@@ -64,21 +57,25 @@ export function parseKernels(text: string | undefined): Kernel[] {
 /** `wattbench run`: the kernel suite under measurement. */
 export async function runAction(flags: RunFlags, io: Io): Promise<number> {
   const options = sessionOptions(flags);
-  const preset = flags.quick ? QUICK : FULL;
   const kernels = parseKernels(flags.kernels);
   const threads = parseThreads(flags.threads ?? '1,all');
-  const repetitions = flags.repetitions ?? preset.repetitions;
-  const idleS = flags.idle ?? preset.idleS;
-  const warmupS = flags.warmup ?? preset.warmupS;
-  if (flags.out) await assertFree(Object.values(runPaths('check', flags.out)));
+  const asked = repetitionsOf(flags, undefined);
+  await assertOutFreeFor(flags.out, io);
   const session = await Session.open(options);
-  // A window must span at least 10 sampler intervals and one period of the slowest source in the total.
-  const slowestS = Math.max(0, ...session.meter.rule.ids.map((id) => Math.min(session.sampler.periodS(id) ?? 0, 60)));
-  const minWindowS = Math.max((10 * flags.interval) / 1000, slowestS);
-  let durationS = flags.duration ?? preset.durationS;
-  if (durationS < minWindowS) {
-    io.err(`wattbench: --duration ${durationS} s raised to ${minWindowS} s (10 sampler intervals and one period of the slowest source)\n`);
-    durationS = minWindowS;
+  const plan = suitePlan({
+    quick: Boolean(flags.quick),
+    kernelCount: kernels.length,
+    threads,
+    intervalMs: flags.interval,
+    periodsS: session.meter.rule.ids.map((id) => session.sampler.periodS(id)),
+    ...(asked !== undefined ? { repetitions: asked } : {}),
+    ...(flags.duration !== undefined ? { durationS: flags.duration } : {}),
+    ...(flags.warmup !== undefined ? { warmupS: flags.warmup } : {}),
+    ...(flags.idle !== undefined ? { idleS: flags.idle } : {}),
+  });
+  const { repetitions, durationS, warmupS, idleS } = plan;
+  if (plan.raisedFromS !== null) {
+    io.err(`wattbench: --duration ${plan.raisedFromS} s raised to ${plan.minWindowS} s (10 sampler intervals and one period of the slowest source)\n`);
   }
   const run = session.newRun(flags.label, {
       kernels: kernels.map((k) => k.id),
@@ -93,10 +90,8 @@ export async function runAction(flags: RunFlags, io: Io): Promise<number> {
       workPerJoule: 'gross energy (energy_j); net_energy_j is energy above the idle baseline',
       estimate: options.estimate,
     },);
-  const total = kernels.length * threads.length * repetitions;
-  const etaS = Math.round(kernels.length * (threads.length * repetitions * (durationS + 0.03) + warmupS + 0.2) + 2 * idleS + 2);
-  io.err(`wattbench: ${kernels.length} kernels x threads ${threads.join(',')} x ${repetitions} repetitions of ${durationS} s, about ${etaS} s; energy: ${run.rule.description}\n`);
-  const progress = makeProgress(io, total, flags.progress !== false && !flags.json && Boolean(process.stderr.isTTY));
+  io.err(`wattbench: ${kernels.length} kernels x threads ${threads.join(',')} x ${repetitions} repetitions of ${durationS} s, about ${plan.etaS} s; energy: ${run.rule.description}\n`);
+  const progress = makeProgress(io, plan.totalWindows, flags.progress !== false && !flags.json && Boolean(process.stderr.isTTY));
   let idle: IdleBaseline = { beforeW: null, afterW: null, powerW: null };
   const interrupt = installInterrupt(io);
   try {
@@ -156,38 +151,4 @@ function makeProgress(io: Io, totalWindows: number, tty: boolean): Progress {
     window: () => bar.increment(),
     stop: () => bar.stop(),
   };
-}
-
-/** The printed summary: per kernel and thread count, medians over repetitions and the throughput CV. */
-export function suiteSummary(windows: Window[], idle: IdleBaseline): string {
-  const groups = new Map<string, Window[]>();
-  for (const w of windows) {
-    const key = `${w.benchmark}\u0000${w.threads}`;
-    groups.set(key, [...(groups.get(key) ?? []), w]);
-  }
-  const rows: string[][] = [];
-  for (const ws of groups.values()) {
-    const first = ws[0] as Window;
-    const through = ws.map((w) => derived(w).throughputPerS).filter((x): x is number => x !== null);
-    const perJ = ws.map((w) => derived(w).workPerJ).filter((x): x is number => x !== null);
-    const power = ws.map((w) => w.powerW).filter((x): x is number => x !== null);
-    const t = summarize(through);
-    rows.push([
-      first.benchmark,
-      String(first.threads),
-      `${num(t.median)} ${first.workUnit}/s`,
-      num(summarize(power).median),
-      `${num(summarize(perJ).median)} ${first.workUnit}/J`,
-      first.quality,
-      pct(t.cv),
-      ws.every((w) => w.valid) ? 'yes' : 'NO',
-    ]);
-  }
-  const lines = [table(['kernel', 'threads', 'throughput', 'power_w', 'work_per_j', 'quality', 'cv', 'valid'], rows)];
-  lines.push(`idle power: ${num(idle.powerW)} W (before ${num(idle.beforeW)}, after ${num(idle.afterW)}); work per joule uses gross energy`);
-  if (windows.some((w) => w.quality === 'estimated')) lines.push('energy is ESTIMATED from CPU utilization (no readable sensor): work per joule here is ~ throughput / constant');
-  const warnings = [...new Set(windows.flatMap((w) => w.warnings).filter((x) => !x.startsWith('energy is ESTIMATED')))];
-  for (const w of warnings.slice(0, 20)) lines.push(`warning: ${w}`);
-  if (warnings.length > 20) lines.push(`(${warnings.length - 20} more warnings in the CSV)`);
-  return lines.join('\n');
 }

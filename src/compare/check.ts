@@ -24,7 +24,7 @@
  */
 import { UsageError } from '../errors.js';
 import type { Interval } from '../stats/descriptive.js';
-import { compareSamples, DEFAULT_ALPHA, DEFAULT_COMPARE_SEED, DEFAULT_MAX_CV, DEFAULT_MIN_REPETITIONS, DEFAULT_THRESHOLD_PCT, type Verdict } from '../stats/verdict.js';
+import { compareSamples, DEFAULT_ALPHA, DEFAULT_COMPARE_SEED, DEFAULT_MAX_CV_FRACTION, DEFAULT_MIN_REPETITIONS, DEFAULT_THRESHOLD_PCT, type Verdict } from '../stats/verdict.js';
 import type { Exclusion, FileSummary, GroupSamples, Quality, ResultSet, SeriesName, Where } from '../results/read.js';
 import { benchmarkLabel } from './join.js';
 import { MAX_VALUES_PER_SIDE, resamplesFor, thin } from './thin.js';
@@ -83,8 +83,8 @@ export interface CheckOptions {
   alpha?: number;
   /** Fewer valid repetitions than this on a side makes the verdict inconclusive (default 3). */
   minRepetitions?: number;
-  /** Largest coefficient of variation (fraction) at which `unchanged` may be claimed (default 0.2; null: no limit). */
-  maxCv?: number | null;
+  /** Largest coefficient of variation, as a fraction (0.2 = 20%), at which `unchanged` may be claimed (default 0.2; null: no limit). */
+  maxCvFraction?: number | null;
   /** Bootstrap seed (default DEFAULT_COMPARE_SEED). */
   seed?: number;
   /** Also fail (exit 1) on inconclusive verdicts and on baseline benchmarks that could not be compared. */
@@ -143,6 +143,7 @@ export interface CheckResult {
   /** Remarks on what was not compared within compared benchmarks (e.g. energy of another quality). */
   notes: string[];
   counts: Record<Verdict, number>;
+  /** As resolved; `maxCv` is a fraction (the key is part of the JSON output of `check --json`). */
   settings: { thresholdPct: number; alpha: number; minRepetitions: number; maxCv: number | null; seed: number; metrics: readonly Metric[] | 'default'; failOnInconclusive: boolean };
   excludedRows: Exclusion[];
   files: { baseline: FileSummary[]; current: FileSummary[] };
@@ -163,7 +164,7 @@ function resolve(options: CheckOptions): Resolved {
     thresholdPct: options.thresholdPct ?? DEFAULT_THRESHOLD_PCT,
     alpha: options.alpha ?? DEFAULT_ALPHA,
     minRepetitions: options.minRepetitions ?? DEFAULT_MIN_REPETITIONS,
-    maxCv: options.maxCv === undefined ? DEFAULT_MAX_CV : options.maxCv,
+    maxCv: options.maxCvFraction === undefined ? DEFAULT_MAX_CV_FRACTION : options.maxCvFraction,
     seed: options.seed ?? DEFAULT_COMPARE_SEED,
   };
 }
@@ -184,7 +185,7 @@ export function compareSeries(baseline: readonly number[], current: readonly num
     thresholdPct: r.thresholdPct,
     alpha: r.alpha,
     minRepetitions: r.minRepetitions,
-    maxCv: r.maxCv,
+    maxCvFraction: r.maxCv,
     seed: r.seed,
     resamples,
   });

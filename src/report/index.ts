@@ -2,11 +2,9 @@
  * `wattbench report`: results CSV files (and their sidecars) in, one self-contained HTML page and optionally a
  * Markdown summary out. Load → aggregate → Vega-Lite specs → SVG → page.
  */
-import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import { mkdir, rename, unlink, writeFile } from 'node:fs/promises';
-import { basename, dirname } from 'node:path';
-import { UsageError } from '../errors.js';
+import { basename } from 'node:path';
+import { writeFileReplacing } from '../results/atomic.js';
 import { aggregate, type ReportModel } from './aggregate.js';
 import { reportCharts } from './charts.js';
 import { type RenderedChart, renderHtml } from './html.js';
@@ -16,6 +14,7 @@ import { RenderPool } from './render-pool.js';
 import type { RenderedSvg } from './render-svg.js';
 import type { TopLevelSpec } from 'vega-lite';
 
+export { writeFileReplacing };
 export { aggregate, NOISY_CV, MAX_TIMELINE_PANELS, MAX_TIMELINE_POINTS, type ReportModel } from './aggregate.js';
 export { reportCharts, type ChartSpec } from './charts.js';
 export { escapeHtml, renderHtml, type RenderedChart } from './html.js';
@@ -109,20 +108,6 @@ export async function buildReport(csvPaths: readonly string[], options: BuildRep
     };
   } finally {
     await pool.close();
-  }
-}
-
-/** Writes `text` to `path` through a temporary file and a rename, so a reader never sees half a report. */
-export async function writeFileReplacing(path: string, text: string): Promise<void> {
-  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(tmp, text, { flag: 'wx' });
-    await rename(tmp, path);
-  } catch (err) {
-    await unlink(tmp).catch(() => undefined);
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError(`cannot write ${path}: ${code === 'EISDIR' ? 'is a folder' : (code ?? String(err))}`);
   }
 }
 

@@ -25,6 +25,7 @@ import {
   type Where,
 } from '../results/read.js';
 import { type RowWindow, type Sidecar, type SidecarResult, summarizeSidecarLines, summarizeSidecarText } from './sidecar.js';
+import { sidecarPathOf } from '../results/paths.js';
 
 export type { RowWindow, Sidecar, SidecarConfig, SidecarProbe, SidecarResult } from './sidecar.js';
 
@@ -124,10 +125,7 @@ export function categorize(text: string): WarningCategory {
   return 'other';
 }
 
-/** `<name>.json` beside `<name>.csv` (or `<file>.json` for a file not named .csv). */
-export function sidecarPathOf(csv: string): string {
-  return csv.toLowerCase().endsWith('.csv') ? `${csv.slice(0, -4)}.json` : `${csv}.json`;
-}
+export { sidecarPathOf };
 
 /** Sidecars read at once: a large one that must be parsed whole takes a worker thread and a core. */
 export const SIDECAR_READERS = Math.max(1, Math.min(4, availableParallelism() - 1));

@@ -4,6 +4,7 @@
  * charts. Every string from the inputs goes through `escapeMarkdown`, so a benchmark name or command line cannot
  * open a link, a table cell, an HTML tag or a mention.
  */
+import { escapeMarkdown } from '../format/markdown.js';
 import type { Quality } from '../results/read.js';
 import type { Estimate, Figure, Notice, ReportModel } from './aggregate.js';
 import { fmt } from './charts.js';
@@ -11,22 +12,10 @@ import { fmt } from './charts.js';
 /** Table rows written at most per table; the HTML report has them all. */
 export const MAX_MARKDOWN_ROWS = 150;
 
-/**
- * Escapes text for a Markdown table cell or paragraph (GitHub Flavored Markdown): Markdown punctuation is
- * backslash-escaped, `<`, `>` and `&` become entities, line breaks become spaces, and `@` is followed by a
- * zero-width space so that a name never notifies anyone.
- */
-export function escapeMarkdown(text: unknown): string {
-  return String(text)
-    .replace(/[\u0000-\u001f\u007f]+/g, ' ')
-    .replace(/[\\`*_{}[\]()#+\-.!|~"']/g, (c) => `\\${c}`)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/@/g, '@\u200b');
-}
+export { escapeMarkdown };
 
-const m = escapeMarkdown;
+// One argument only: `.map(m)` must not pass the index as the length limit.
+const m = (text: unknown): string => escapeMarkdown(text);
 
 function cell(est: Estimate): string {
   if (est.median === null) return '–';

@@ -8,6 +8,7 @@
  * the wrong shape is skipped, never trusted.
  */
 import { sidecarLines } from './sidecar-lines.js';
+import type { SidecarInput } from '../results/sidecar-document.js';
 
 /** Points per source and timeline at most; longer series are averaged into this many time buckets. */
 export const MAX_TIMELINE_POINTS = 120;
@@ -225,7 +226,7 @@ function chooseTypical(windows: ReadonlyArray<RowWindow | null>): Array<{ config
 }
 
 /** The summary of a sidecar from its members and its configurations. */
-function sidecarOf(file: string, machine: string, doc: Record<string, unknown>, configs: SidecarConfig[], windows: number): SidecarResult {
+function sidecarOf(file: string, machine: string, doc: SidecarInput, configs: SidecarConfig[], windows: number): SidecarResult {
   const rule = isRecord(doc.totalRule) ? doc.totalRule : null;
   const harness = isRecord(doc.harness) ? `${str(doc.harness.name) ?? ''} ${str(doc.harness.version) ?? ''}`.trim() : '';
   return {
@@ -257,9 +258,10 @@ function sidecarOf(file: string, machine: string, doc: Record<string, unknown>, 
 /** Summarizes a parsed sidecar document, choosing each typical window by the windows' own energy; `file` names it in notes. */
 export function summarizeSidecarDocument(file: string, doc: unknown): SidecarResult {
   if (!isRecord(doc)) return { sidecar: null, note: `${file} is not a wattbench sidecar (not a JSON object)` };
-  const machine = str(doc.machine);
+  const input: SidecarInput = doc;
+  const machine = str(input.machine);
   if (machine === null) return { sidecar: null, note: `${file} is not a wattbench sidecar (no machine)` };
-  const windows: unknown[] = Array.isArray(doc.windows) ? doc.windows : [];
+  const windows: unknown[] = Array.isArray(input.windows) ? input.windows : [];
   const chosen = chooseTypical(windows.map(rowWindowOf));
   for (const { config, pick } of chosen) {
     if (pick === null) continue;
@@ -267,7 +269,7 @@ export function summarizeSidecarDocument(file: string, doc: unknown): SidecarRes
     const chosenWindow = rowWindowOf(w) as RowWindow;
     config.typical = { repetition: chosenWindow.repetition, rankValue: chosenWindow.rank, sources: typicalSources(w) };
   }
-  return sidecarOf(file, machine, doc, chosen.map((c) => c.config), windows.length);
+  return sidecarOf(file, machine, input, chosen.map((c) => c.config), windows.length);
 }
 
 /**
@@ -279,8 +281,9 @@ export function summarizeSidecarDocument(file: string, doc: unknown): SidecarRes
 export function summarizeSidecarLines(file: string, content: string | Uint8Array, runs: ReadonlyMap<string, RowWindow[]>): SidecarResult | null {
   const lines = sidecarLines(content);
   if (lines === null) return null;
-  const machine = str(lines.head.machine);
-  const rows = runs.get(str(lines.head.runId) ?? '');
+  const head: SidecarInput = lines.head;
+  const machine = str(head.machine);
+  const rows = runs.get(str(head.runId) ?? '');
   if (machine === null || rows === undefined || rows.length !== lines.count) return null;
   const chosen = chooseTypical(rows);
   for (const { config, pick } of chosen) {
@@ -296,7 +299,7 @@ export function summarizeSidecarLines(file: string, content: string | Uint8Array
     // Ranked by the CSV's energy: the same window the sidecar's own (unrounded) energy ranks there, save near-ties.
     config.typical = { repetition: row.repetition, rankValue: rowWindowOf(w)?.rank ?? row.rank, sources: typicalSources(w) };
   }
-  return sidecarOf(file, machine, lines.head, chosen.map((c) => c.config), lines.count);
+  return sidecarOf(file, machine, head, chosen.map((c) => c.config), lines.count);
 }
 
 /**

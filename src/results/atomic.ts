@@ -1,10 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { access, link, mkdir, unlink, writeFile } from 'node:fs/promises';
+import { link, mkdir, rename, unlink, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { UsageError } from '../errors.js';
 
-/** Writes `text` to `path` atomically and never over an existing file: a temporary file, then a no-clobber link. */
-export async function writeNewFileAtomic(path: string, text: string): Promise<void> {
+/**
+ * The one atomic writer: `text` goes to a temporary file beside `path`, which then takes the name in one step, so a
+ * reader never sees half a file. Results are never replaced (`replace: false`: a no-clobber link, EEXIST refused);
+ * a report is (`replace: true`: a rename over the earlier one).
+ */
+export async function writeFileAtomic(path: string, text: string, options: { replace: boolean }): Promise<void> {
   try {
     await mkdir(dirname(path), { recursive: true });
   } catch (err) {
@@ -14,23 +18,22 @@ export async function writeNewFileAtomic(path: string, text: string): Promise<vo
   try {
     await writeFile(tmp, text, { flag: 'wx' });
     // link() fails with EEXIST instead of replacing, so another run's file is never overwritten.
-    await link(tmp, path);
+    await (options.replace ? rename(tmp, path) : link(tmp, path));
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') throw new UsageError(`${path} already exists; wattbench never overwrites results (choose another --out)`);
-    throw new UsageError(`cannot write ${path}: ${code ?? String(err)}`);
+    if (code === 'EEXIST' && !options.replace) throw new UsageError(`${path} already exists; wattbench never overwrites results (choose another --out)`);
+    throw new UsageError(`cannot write ${path}: ${code === 'EISDIR' ? 'is a folder' : (code ?? String(err))}`);
   } finally {
     await unlink(tmp).catch(() => undefined);
   }
 }
 
-/** Throws a UsageError when any of the paths exists already. */
-export async function assertFree(paths: readonly string[]): Promise<void> {
-  for (const path of paths) {
-    const exists = await access(path).then(
-      () => true,
-      () => false,
-    );
-    if (exists) throw new UsageError(`${path} already exists; wattbench never overwrites results (choose another --out)`);
-  }
+/** Writes a results file atomically and never over an existing file. */
+export function writeNewFileAtomic(path: string, text: string): Promise<void> {
+  return writeFileAtomic(path, text, { replace: false });
+}
+
+/** Writes a file atomically, replacing an earlier one at `path` (reports). */
+export function writeFileReplacing(path: string, text: string): Promise<void> {
+  return writeFileAtomic(path, text, { replace: true });
 }

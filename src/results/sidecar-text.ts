@@ -8,8 +8,8 @@
 export const WINDOWS_START = '\n  "windows": [\n';
 
 /** Writes a sidecar document (whose last key should be `windows`) in the sidecar layout, ending with a line break. */
-export function sidecarText(doc: Record<string, unknown>): string {
-  const { windows, ...head } = doc;
+export function sidecarText(doc: object): string {
+  const { windows, ...head } = doc as Record<string, unknown>;
   if (!Array.isArray(windows) || windows.length === 0) return `${JSON.stringify(doc, null, 2)}\n`;
   const headText = JSON.stringify(head, null, 2);
   // `{}` has no members to follow: the windows are then the first key.

@@ -1,35 +1,21 @@
 import type { RunResult } from '../runner/types.js';
-import type { Probe } from '../sources/types.js';
+import { HARNESS } from '../version.js';
 import { writeNewFileAtomic } from './atomic.js';
+import { probeRecord } from './probe-record.js';
 import { toCsv } from './csv.js';
 import type { Fingerprint } from './fingerprint.js';
 import { runPaths, type RunPaths } from './paths.js';
+import type { SidecarDocument } from './sidecar-document.js';
 import { sidecarText } from './sidecar-text.js';
 import { COLUMNS, SCHEMA_VERSION, SOURCE_COLUMNS, windowToRow, windowToSourceRows } from './schema.js';
 
 /** Writes a run's CSV, long-format per-source CSV and JSON sidecar. */
 
-/** Harness name and version recorded in every sidecar. */
-export const HARNESS = { name: 'wattbench', version: '0.1.0' };
+export { probeRecord };
 
-/** Probe as recorded in results and printed by `sources --json` (no live source object). */
-export function probeRecord(p: Probe): Record<string, unknown> {
-  return {
-    id: p.info.id,
-    kind: p.info.kind,
-    scope: p.info.scope,
-    quality: p.info.quality,
-    state: p.state,
-    reason: p.reason,
-    fix: p.fix,
-    description: p.info.description,
-    ...(p.info.duplicateOf ? { duplicateOf: p.info.duplicateOf } : {}),
-    ...(p.info.model ? { model: p.info.model } : {}),
-  };
-}
 
 /** The JSON sidecar document of a run. */
-export function sidecar(run: RunResult, fingerprint: Fingerprint | null, complete: boolean): Record<string, unknown> {
+export function sidecar(run: RunResult, fingerprint: Fingerprint | null, complete: boolean): SidecarDocument {
   return {
     schemaVersion: SCHEMA_VERSION,
     runId: run.runId,
@@ -47,15 +33,19 @@ export function sidecar(run: RunResult, fingerprint: Fingerprint | null, complet
   };
 }
 
+/** The results CSV of a run: one row per window. */
+export function runCsv(run: RunResult): string {
+  return toCsv(COLUMNS, run.windows.map((w) => windowToRow(run, w)));
+}
+
 /** Writes the three files atomically; none overwrites an existing file. */
 export async function writeRun(
   run: RunResult,
   options: { out?: string; dir?: string; fingerprint: Fingerprint | null; complete?: boolean },
 ): Promise<RunPaths> {
   const paths = runPaths(run.runId, options.out, options.dir);
-  const rows = run.windows.map((w) => windowToRow(run, w));
   const sourceRows = run.windows.flatMap((w) => windowToSourceRows(run, w));
-  await writeNewFileAtomic(paths.csv, toCsv(COLUMNS, rows));
+  await writeNewFileAtomic(paths.csv, runCsv(run));
   await writeNewFileAtomic(paths.sources, toCsv(SOURCE_COLUMNS, sourceRows));
   await writeNewFileAtomic(paths.json, sidecarText(sidecar(run, options.fingerprint, options.complete ?? true)));
   return paths;

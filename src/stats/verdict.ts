@@ -8,7 +8,7 @@
  * 2. `regressed` / `improved` when the change is significant in one direction AND larger than the threshold:
  *    a drop needs p < alpha, CI hi < 1 and ratio < 1 - δ; a rise needs p < alpha, CI lo > 1 and ratio > 1 + δ.
  *    A drop is a regression when higher is better (throughput, work per joule) and an improvement otherwise.
- * 3. `inconclusive` (too noisy to decide) when either side's coefficient of variation exceeds `maxCv`, or
+ * 3. `inconclusive` (too noisy to decide) when either side's coefficient of variation exceeds `maxCvFraction`, or
  *    the CI is wider than the threshold band, hi - lo > 2δ: a threshold-sized change could then neither be
  *    told apart from no change nor ruled out, whatever the point estimate.
  * 4. `inconclusive` when the point estimate is beyond 1 ± δ but the change is not significant by both tests.
@@ -24,20 +24,12 @@ import { type Interval, type Summary, coefficientOfVariation, summarize } from '
 import { studentTQuantile } from './distributions.js';
 import { assertIntegerAtLeast } from './input-checks.js';
 import { mannWhitneyU } from './mann-whitney.js';
+import { DEFAULT_ALPHA, DEFAULT_COMPARE_SEED, DEFAULT_MAX_CV_FRACTION, DEFAULT_MIN_REPETITIONS, DEFAULT_THRESHOLD_PCT } from './verdict-defaults.js';
+
+export { DEFAULT_ALPHA, DEFAULT_COMPARE_SEED, DEFAULT_MAX_CV_FRACTION, DEFAULT_MIN_REPETITIONS, DEFAULT_THRESHOLD_PCT };
 
 /** Outcome of a comparison. */
 export type Verdict = 'regressed' | 'improved' | 'unchanged' | 'inconclusive';
-
-/** Default practical-effect threshold in percent. */
-export const DEFAULT_THRESHOLD_PCT = 5;
-/** Default significance level of the Mann–Whitney test (the bootstrap CI uses confidence 1 - alpha). */
-export const DEFAULT_ALPHA = 0.05;
-/** Default minimum number of repetitions on each side. */
-export const DEFAULT_MIN_REPETITIONS = 3;
-/** Default largest coefficient of variation (as a fraction) at which `unchanged` may still be claimed. */
-export const DEFAULT_MAX_CV = 0.2;
-/** Default bootstrap seed, so that an unseeded comparison is still reproducible. */
-export const DEFAULT_COMPARE_SEED = 0x5eed;
 
 /** Options of a baseline/current comparison. */
 export interface CompareOptions {
@@ -54,7 +46,7 @@ export interface CompareOptions {
   /** Bootstrap resamples (default 10 000). */
   resamples?: number;
   /** Largest coefficient of variation (fraction) on either side at which `unchanged` may be claimed (default 0.2; null disables). */
-  maxCv?: number | null;
+  maxCvFraction?: number | null;
 }
 
 /** Result of comparing a current sample with a baseline sample. */
@@ -112,10 +104,10 @@ export function compareSamples(baseline: readonly number[], current: readonly nu
   const thresholdPct = opts.thresholdPct ?? DEFAULT_THRESHOLD_PCT;
   const alpha = opts.alpha ?? DEFAULT_ALPHA;
   const minRepetitions = opts.minRepetitions ?? DEFAULT_MIN_REPETITIONS;
-  const maxCv = opts.maxCv === undefined ? DEFAULT_MAX_CV : opts.maxCv;
+  const maxCv = opts.maxCvFraction === undefined ? DEFAULT_MAX_CV_FRACTION : opts.maxCvFraction;
   if (!(thresholdPct >= 0) || !Number.isFinite(thresholdPct)) throw new RangeError(`compareSamples: thresholdPct must be a finite number >= 0, got ${String(thresholdPct)}`);
   if (!(alpha > 0 && alpha < 1)) throw new RangeError(`compareSamples: alpha must be strictly between 0 and 1, got ${String(alpha)}`);
-  if (maxCv !== null && !(maxCv >= 0)) throw new RangeError(`compareSamples: maxCv must be >= 0 or null, got ${String(maxCv)}`);
+  if (maxCv !== null && !(maxCv >= 0)) throw new RangeError(`compareSamples: maxCvFraction must be >= 0 or null, got ${String(maxCv)}`);
   assertIntegerAtLeast(minRepetitions, 1, 'minRepetitions', 'compareSamples');
 
   const baselineSummary = summarize(baseline);

@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { Command } from 'commander';
 import { type BrowserContext, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerReportCommand } from '../../src/cli/report.js';
+import { registerReportCommand } from '../../src/cli/commands/report.js';
 import { resolveChromium } from '../helpers/chromium.js';
 
 const FIX = new URL('../fixtures/report/', import.meta.url).pathname;

@@ -19,9 +19,9 @@ const cells = (line: string): string[] => line.replace(/^\|\s?|\s?\|$/g, '').spl
 describe('escapeMarkdown', () => {
   it('turns markup, links, table pipes, code, line breaks and mentions into text', () => {
     expect(escapeMarkdown(`<script>alert('x')</script>`)).toBe(`&lt;script&gt;alert\\(\\'x\\'\\)&lt;/script&gt;`);
-    expect(escapeMarkdown('[click](https://evil.example) | `rm -rf` *b* _i_')).toBe('\\[click\\]\\(https://evil\\.example\\) \\| \\`rm \\-rf\\` \\*b\\* \\_i\\_');
+    expect(escapeMarkdown('[click](https://evil.example) | `rm -rf` *b* _i_')).toBe('\\[click\\]\\(https:\\/\\/evil\\.example\\) \\| \\`rm \\-rf\\` \\*b\\* \\_i\\_');
     expect(escapeMarkdown('a\nb\r\nc')).toBe('a b c');
-    expect(escapeMarkdown('ping @octocat & co')).toBe('ping @\u200boctocat &amp; co');
+    expect(escapeMarkdown('ping @octocat & co')).toBe('ping &#64;octocat &amp; co');
   });
 });
 

@@ -91,12 +91,12 @@ describe('compareSamples, hand-made cases', () => {
     expect(result.reason).toContain('not significant');
   });
 
-  it('applies maxCv to the unchanged outcome only, and can be disabled', () => {
-    const noisy = compareSamples(baseline, baseline, { higherIsBetter: true, resamples: 500, maxCv: 0.001 });
+  it('applies maxCvFraction to the unchanged outcome only, and can be disabled', () => {
+    const noisy = compareSamples(baseline, baseline, { higherIsBetter: true, resamples: 500, maxCvFraction: 0.001 });
     expect(noisy.verdict).toBe('inconclusive');
     expect(noisy.reason).toContain('coefficient of variation');
-    expect(compareSamples(baseline, baseline, { higherIsBetter: true, resamples: 500, maxCv: null }).verdict).toBe('unchanged');
-    expect(compareSamples(baseline, scaled(0.8), { higherIsBetter: true, resamples: 500, maxCv: 0.001 }).verdict).toBe('regressed');
+    expect(compareSamples(baseline, baseline, { higherIsBetter: true, resamples: 500, maxCvFraction: null }).verdict).toBe('unchanged');
+    expect(compareSamples(baseline, scaled(0.8), { higherIsBetter: true, resamples: 500, maxCvFraction: 0.001 }).verdict).toBe('regressed');
   });
 
   it('computes the CI at confidence 1 - alpha and is reproducible from its seed', () => {
@@ -115,7 +115,7 @@ describe('compareSamples, hand-made cases', () => {
     expect(() => compareSamples(baseline, baseline, { higherIsBetter: true, thresholdPct: -1 })).toThrow(RangeError);
     expect(() => compareSamples(baseline, baseline, { higherIsBetter: true, alpha: 0 })).toThrow(RangeError);
     expect(() => compareSamples(baseline, baseline, { higherIsBetter: true, minRepetitions: 0 })).toThrow(RangeError);
-    expect(() => compareSamples(baseline, baseline, { higherIsBetter: true, maxCv: -0.1 })).toThrow(RangeError);
+    expect(() => compareSamples(baseline, baseline, { higherIsBetter: true, maxCvFraction: -0.1 })).toThrow(RangeError);
   });
 });
 

@@ -1,4 +1,4 @@
-/** Plain-text formatting for the terminal: aligned tables and numbers with sensible precision. */
+/** Plain text for the terminal: numbers with sensible precision, aligned tables, and names made safe to print. */
 
 /** Formats a number with `digits` significant digits, or `-` for null. */
 export function num(x: number | null | undefined, digits = 4): string {
@@ -21,4 +21,13 @@ export function table(header: string[], rows: string[][]): string {
       .join('  ')
       .trimEnd();
   return [line(header), ...rows.map(line)].join('\n');
+}
+
+// Control characters (terminal escape sequences) and bidirectional overrides in names must not reach a terminal.
+const TERMINAL_UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** Makes a name (data, possibly hostile) safe to print on a terminal: control characters become `?`, long names are cut. */
+export function termText(text: string, max = 80): string {
+  const safe = text.replace(TERMINAL_UNSAFE, '?');
+  return safe.length > max ? `${safe.slice(0, max - 1)}…` : safe;
 }

@@ -1,36 +1,44 @@
 /**
  * Markdown rendering of `compare`, `check` and `ab` results (for `--format md` and `$GITHUB_STEP_SUMMARY`).
- * Benchmark, machine and file names are data, possibly hostile: every one goes through `mdText`, which escapes
+ * Benchmark, machine and file names are data, possibly hostile: every one goes through `escapeMarkdown` (`mdText`), which escapes
  * table pipes, Markdown syntax and HTML, and flattens newlines and control characters, so a name can neither break
  * a table nor inject a link, an image or markup.
  */
 import type { Exclusion } from '../results/read.js';
-import type { Calibration } from './ab.js';
-import type { CheckEntry, CheckResult, NotCompared } from './check.js';
-import type { CompareResult, MetricSummary } from './compare.js';
-import type { GroupExclusion } from './join.js';
+import type { Calibration } from '../compare/ab.js';
+import type { CheckEntry, CheckResult, NotCompared } from '../compare/check.js';
+import type { CompareResult, MetricSummary } from '../compare/compare.js';
+import type { GroupExclusion } from '../compare/join.js';
 
 // Control characters, and the bidirectional overrides that can make a name read as something else ("Trojan Source").
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
 const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
-/** Makes a name safe inside a Markdown table cell: no pipe, newline, HTML, or Markdown syntax survives unescaped. */
-export function mdText(text: string, max = 200): string {
-  const flat = text.replace(/\r\n?|\n/g, ' ').replace(CONTROL, ' ').replace(BIDI, '\ufffd');
+/**
+ * The one Markdown escaper (GitHub Flavored Markdown), for table cells and paragraphs alike: line breaks and control
+ * characters become spaces, bidirectional overrides U+FFFD, text past `max` characters is cut with `…`; every
+ * Markdown punctuation character is backslash-escaped; `&`, `<`, `>`, `"` and `@` become entities (no HTML, no
+ * mention); and `://` is broken so that no autolink forms (a `www.` loses its link with its escaped dot).
+ */
+export function escapeMarkdown(text: unknown, max = Number.POSITIVE_INFINITY): string {
+  const flat = String(text).replace(/\r\n?|\n/g, ' ').replace(CONTROL, ' ').replace(BIDI, '\ufffd');
   const cut = flat.length > max ? `${flat.slice(0, max)}…` : flat;
   return (
     cut
-      .replace(/([\\`*_[\]|~!#])/g, '\\$1')
+      .replace(/[\\`*_{}[\]()#+\-.!|~']/g, (c) => `\\${c}`)
       // Entities come after the backslash escapes, whose `#` they would otherwise break.
       .replace(/&/g, '&amp;')
       .replace(/</g, '&lt;')
       .replace(/>/g, '&gt;')
       .replace(/"/g, '&quot;')
       .replace(/@/g, '&#64;')
-      // Break autolinks (`https://…`, `www.…`) so a name cannot become a link in a job summary.
       .replace(/:\/\//g, ':\\/\\/')
-      .replace(/\bwww\./gi, (m) => `${m.slice(0, 3)}\\.`)
   );
+}
+
+/** `escapeMarkdown` for names in the reports of `compare`, `check` and `ab`, cut at 200 characters unless told. */
+export function mdText(text: string, max = 200): string {
+  return escapeMarkdown(text, max);
 }
 
 /** Formats a number with 4 significant digits, or `-`. */

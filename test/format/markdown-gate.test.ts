@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { checkResults, CHECK_SERIES } from '../../src/compare/check.js';
 import { COMPARE_SERIES, compareResults } from '../../src/compare/compare.js';
-import { checkMarkdown, compareMarkdown, fmtPct, gateMarkdown, mdText } from '../../src/compare/markdown.js';
+import { checkMarkdown, compareMarkdown, fmtPct, gateMarkdown, mdText } from '../../src/format/markdown.js';
 import { readResults } from '../../src/results/read.js';
 import { FIXTURES } from '../helpers/fake-files.js';
-import { series, setOf } from './rows.js';
+import { series, setOf } from '../compare/rows.js';
 
 const results = (name: string): string => `${FIXTURES}results/${name}`;
 
@@ -20,10 +20,10 @@ describe('mdText', () => {
   it('escapes pipes, flattens newlines and control characters, and neutralises HTML, links and mentions', () => {
     expect(mdText('a|b')).toBe('a\\|b');
     expect(mdText('line1\nline2\r\nline3')).toBe('line1 line2 line3');
-    expect(mdText('<img src=x onerror=alert(1)>')).toBe('&lt;img src=x onerror=alert(1)&gt;');
-    expect(mdText('[x](http://evil.example)')).toBe('\\[x\\](http:\\/\\/evil.example)');
-    expect(mdText('![i](y)')).toBe('\\!\\[i\\](y)');
-    expect(mdText('see www.evil.example')).toBe('see www\\.evil.example');
+    expect(mdText('<img src=x onerror=alert(1)>')).toBe('&lt;img src=x onerror=alert\\(1\\)&gt;');
+    expect(mdText('[x](http://evil.example)')).toBe('\\[x\\]\\(http:\\/\\/evil\\.example\\)');
+    expect(mdText('![i](y)')).toBe('\\!\\[i\\]\\(y\\)');
+    expect(mdText('see www.evil.example')).toBe('see www\\.evil\\.example');
     expect(mdText('@team `code` *b* _i_ ~s~ #1 &amp;')).toBe('&#64;team \\`code\\` \\*b\\* \\_i\\_ \\~s\\~ \\#1 &amp;amp;');
     expect(mdText('abc\u202edcba\u0007\u001b[31m')).toBe('abc\ufffddcba  \\[31m');
     expect(mdText('x'.repeat(300))).toHaveLength(201);
@@ -58,8 +58,8 @@ describe('Markdown reports', () => {
     expect(md).toMatch(/\| sha256 x1 \| m2 \| 6 \| 2000 MB\/s \| 25\.04 \| 80\.04 \[78\.18, 81\.29\] \| measured \| 1\.600 \[1\.\d+, 1\.\d+\] \| 2\.000 \[/);
     expect(md).toMatch(/\| json x1 \| m1 \| 5 \| .* \| 2\.002 \[1\.996, 2\.008\]† \|/);
     expect(md).toContain('#### Score: geometric mean of ratios to m1');
-    expect(md).toContain('- json x1 on m4 (6 rows from');
-    expect(md).toContain('1 row excluded: invalid window (valid=false) (line 10)');
+    expect(md).toContain('- json x1 on m4 \\(6 rows from');
+    expect(md).toContain('1 row excluded: invalid window \\(valid=false\\) \\(line 10\\)');
   });
 
   it('renders a check with its outcome, the reasons and what was not compared', () => {
@@ -68,10 +68,10 @@ describe('Markdown reports', () => {
     const slower = setOf(series({}, [80, 81, 79, 80, 82, 78]), pooled, 'b|c.csv');
     const md = checkMarkdown(checkResults(base, slower));
     expect(md).toMatch(/^### wattbench check: ❌ regression$/m);
-    expect(md).toContain('Current: b\\|c.csv (m1)');
+    expect(md).toContain('Current: b\\|c\\.csv \\(m1\\)');
     expect(md).toMatch(/\| sha256 x1 \| throughput \(MB\/s\) \| 100 \| 80 \| −20\.0% \| 0\.800 \[0\.\d+, 0\.\d+\] \| 0\.00\d+ \| 6 \/ 6 \| ❌ \*\*regressed\*\* \|/);
     expect(md).toContain('energy (J/MB)');
-    expect(md).toContain('- not compared: gone x1: only in the baseline (not in the current results)');
+    expect(md).toContain('- not compared: gone x1: only in the baseline \\(not in the current results\\)');
     expect(md).toContain('Outcome: 2 regressed; exit code 1.');
   });
 

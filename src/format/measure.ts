@@ -1,0 +1,33 @@
+import type { Window } from '../runner/types.js';
+import { summarize } from '../stats/descriptive.js';
+import { num, pct, table } from './text.js';
+
+/** The human summary: one line per repetition, then median and spread. */
+export function measureSummary(windows: Window[]): string {
+  const rows = windows.map((w) => [
+    String(w.repetition),
+    num(w.durationS),
+    num(w.energyJ),
+    num(w.powerW),
+    w.quality,
+    num(w.cpuUtilPct, 3),
+    num(w.processCpuS, 3),
+    w.exitCode === null ? (w.signal ?? '-') : String(w.exitCode),
+    w.valid ? 'yes' : 'NO',
+  ]);
+  const lines = [table(['rep', 'duration_s', 'energy_j', 'power_w', 'quality', 'cpu_util_%', 'proc_cpu_s', 'exit', 'valid'], rows)];
+  const first = windows[0];
+  if (first) {
+    lines.push(`source: ${first.source}${first.quality === 'estimated' ? ' (ESTIMATED, not measured)' : ''}`);
+    const stat = (label: string, unit: string, values: Array<number | null>): string => {
+      const s = summarize(values.filter((v): v is number => v !== null));
+      return s.n === 0 ? `${label}: -` : `${label}: median ${num(s.median)} ${unit} (min ${num(s.min)}, max ${num(s.max)}, CV ${pct(s.cv)})`;
+    };
+    lines.push(stat('duration', 's', windows.map((w) => w.durationS)));
+    lines.push(stat('energy', 'J', windows.map((w) => w.energyJ)));
+    lines.push(stat('power', 'W', windows.map((w) => w.powerW)));
+  }
+  const warnings = [...new Set(windows.flatMap((w) => w.warnings))];
+  for (const w of warnings) lines.push(`warning: ${w}`);
+  return lines.join('\n');
+}
