@@ -9,7 +9,8 @@ export { suitePlan, minWindowS, FULL, QUICK, type SuitePlan, type SuitePreset, t
 export { runAb, abFailureText, type AbPlan, type AbOutcome, type AbFailure } from './runner/ab.js';
 export { kernels, findKernel } from '../benchmarks/index.js';
 export type { Kernel, KernelInstance, KernelOptions } from '../benchmarks/kernel.js';
-export { Session, selectSources, newRunId, machineName, type SessionOptions } from './runner/session.js';
+export { Session, newRunId, machineName, type SessionOptions } from './runner/session.js';
+export { selectSources, type SourceChoice } from './sources/select.js';
 export type { RunResult, Window } from './runner/types.js';
 export { discoverSources, sourceContext, type DiscoverOptions } from './sources/discover.js';
 export { parseMeters, meterUsage, type MeterSpec } from './sources/meters/registry.js';

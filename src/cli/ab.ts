@@ -15,7 +15,8 @@ import { finishRun } from './finish.js';
 import { installInterrupt } from './interrupt.js';
 import { assertOutFreeFor, type Io } from './io.js';
 import { DEFAULT_AB_REPEAT } from './commands/defaults.js';
-import { sessionOptions, type SourceFlags } from './options.js';
+import type { SourceFlags } from './options.js';
+import { sessionOptions } from './session-options.js';
 import { type RepetitionFlags, repetitionsOf } from './repetitions.js';
 
 /** Flags of `wattbench ab`. */

@@ -1,8 +1,5 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { UsageError } from '../errors.js';
-import { meterUsage, parseMeters } from '../sources/meters/registry.js';
-import { parsePowerScript } from '../sources/debug/debug.js';
-import type { SessionOptions } from '../runner/session.js';
+import { meterUsage } from '../sources/meters/registry.js';
 
 /** Options shared by the measuring commands, and their parsers (bad values are usage errors, exit 2). */
 
@@ -61,11 +58,6 @@ export function renameNegatedOptions(argv: string[]): string[] {
   });
 }
 
-function list(text: string | undefined): string[] | undefined {
-  const items = text?.split(',').map((x) => x.trim()).filter(Boolean);
-  return items?.length ? items : undefined;
-}
-
 /** Adds --sysfs, --procfs and the estimate overrides. */
 export function addSourceOptions(cmd: Command): Command {
   return cmd
@@ -82,33 +74,4 @@ export function addSourceOptions(cmd: Command): Command {
       ),
     )
     .addOption(new Option('--debug-source <script>', 'add the scripted debug source: W, or W@S,W@S,… (see README)').hideHelp());
-}
-
-/** Turns parsed flags into session options, checking that the linear estimate gets both ends. */
-export function sessionOptions(flags: SourceFlags & { interval?: number }): SessionOptions {
-  if ((flags.idleWatts === undefined) !== (flags.maxWatts === undefined)) {
-    throw new UsageError('--idle-watts and --max-watts go together');
-  }
-  if (flags.idleWatts !== undefined && flags.maxWatts !== undefined && flags.maxWatts < flags.idleWatts) {
-    throw new UsageError('--max-watts must be at least --idle-watts');
-  }
-  const estimate: SessionOptions['estimate'] = {};
-  if (flags.tdp !== undefined) estimate.tdpW = flags.tdp;
-  if (flags.idleWatts !== undefined) estimate.idleW = flags.idleWatts;
-  if (flags.maxWatts !== undefined) estimate.maxW = flags.maxWatts;
-  const meters = parseMeters(flags.meter ?? []);
-  const debug = flags.debugSource === undefined ? undefined : parsePowerScript(flags.debugSource);
-  if (debug && !debug.ok) throw new UsageError(debug.reason);
-  const include = list(flags.source);
-  const exclude = list(flags.excludeSource);
-  return {
-    sysfs: flags.sysfs,
-    procfs: flags.procfs,
-    estimate,
-    ...(meters.length ? { meters } : {}),
-    ...(include ? { include } : {}),
-    ...(exclude ? { exclude } : {}),
-    ...(flags.interval !== undefined ? { intervalMs: flags.interval } : {}),
-    ...(debug ? { debug: { script: debug.steps } } : {}),
-  };
 }

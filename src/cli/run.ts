@@ -12,7 +12,8 @@ import { writeReportFor } from './report.js';
 import { installInterrupt } from './interrupt.js';
 import { suiteSummary } from '../format/run.js';
 import { assertOutFreeFor, type Io } from './io.js';
-import { sessionOptions, type SourceFlags } from './options.js';
+import type { SourceFlags } from './options.js';
+import { sessionOptions } from './session-options.js';
 import { type RepetitionFlags, repetitionsOf } from './repetitions.js';
 
 /** Flags of `wattbench run`. */

@@ -1,8 +1,9 @@
 import { discoverSources, sourceContext } from '../sources/discover.js';
 import { totalRule } from '../sampler/total.js';
-import { selectSources } from '../runner/session.js';
+import { selectSources } from '../sources/select.js';
 import { sourcesJson, sourcesText } from '../format/sources.js';
-import { sessionOptions, type SourceFlags } from './options.js';
+import type { SourceFlags } from './options.js';
+import { sessionOptions } from './session-options.js';
 import type { Io } from './io.js';
 
 /** `wattbench sources`: every source found, its state, kind, scope, quality, reason and fix. */

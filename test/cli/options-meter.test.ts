@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { addSourceOptions, sessionOptions } from '../../src/cli/options.js';
+import { addSourceOptions } from '../../src/cli/options.js';
+import { sessionOptions } from '../../src/cli/session-options.js';
 import { UsageError } from '../../src/errors.js';
 import { METERS } from '../../src/sources/meters/registry.js';
 

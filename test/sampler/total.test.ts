@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { totalRule } from '../../src/sampler/total.js';
 import { discoverSources } from '../../src/sources/discover.js';
-import { selectSources } from '../../src/runner/session.js';
+import { selectSources } from '../../src/sources/select.js';
 import type { SourceInfo } from '../../src/sources/types.js';
 import { procfs, sysfs } from '../helpers/fake-files.js';
 

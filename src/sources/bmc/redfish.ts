@@ -1,7 +1,6 @@
 import type { Clock } from '../../clock.js';
 import { httpGet, safeUrl, type HttpOptions, type HttpResult } from '../io/http.js';
 import { SharedPoller } from '../io/poller.js';
-import type { MeterDescriptor } from '../meters/types.js';
 import type { CounterSource, GaugeSource, Probe, ProbeState, ReadResult, SourceContext, SourceInfo } from '../types.js';
 
 /**
@@ -391,30 +390,4 @@ export async function probeRedfish(ctx: SourceContext, options: RedfishOptions):
     return { ok: false, reason: snapshot.reasons.values().next().value ?? `${origin} gave no readings` };
   }, { periodMs, staleAfterS, ...(options.clock ? { clock: options.clock } : {}) }, 'not started: the BMC is polled only while measuring');
   return entries.map(({ probe, info }) => (info ? { ...probe, source: polledSource(info, shared) } : probe));
-}
-
-/** A BMC as given with `--meter redfish=https://BMC` (or `redfish-insecure=` to accept a self-signed certificate). */
-export interface RedfishSpec extends RedfishOptions {
-  type: 'redfish';
-}
-
-/** The `redfish` meter type: a person names a BMC like a meter, but its sources are the bmc family's. */
-export const redfishMeter: MeterDescriptor<RedfishSpec> = {
-  type: 'redfish',
-  aliases: ['redfish-insecure'],
-  family: 'bmc',
-  usage: 'redfish=https://BMC (redfish-insecure= for a self-signed certificate)',
-  // The URL is checked by the probe, which reports a bad one as an error source with its fix.
-  parse: (target, word) => (target === '' ? { error: `no address given (e.g. ${word}=https://10.0.0.9)` } : { type: 'redfish', url: target, insecure: word === 'redfish-insecure' }),
-  baseId: (spec) => `redfish:${originOf(spec.url)?.host ?? 'invalid'}`,
-  sameMeterKey: (spec) => `redfish\0${originOf(spec.url)?.origin ?? spec.url.toLowerCase()}`,
-  probe: (ctx, spec) => probeRedfish(ctx, spec),
-};
-
-function originOf(url: string): URL | null {
-  try {
-    return new URL(url);
-  } catch {
-    return null;
-  }
 }

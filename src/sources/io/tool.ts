@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { stat } from 'node:fs/promises';
+import { delimiter, join } from 'node:path';
 import type { ProbeState } from '../types.js';
 
 /** Running measurement tools (nvidia-smi, npu-smi, ipmitool…): never through a shell, always with a timeout. */
@@ -24,8 +26,24 @@ export function spawnFailure(file: string, err: NodeJS.ErrnoException): { reason
   return { reason: `${file} could not start: ${err.code ?? err.message}`, state: 'error' };
 }
 
+/**
+ * Whether a file of that name is in any folder of `PATH` (or at that path, for a name with a slash). Probing asks for
+ * a dozen vendor tools most machines lack, and a spawn that fails still forks this process first (milliseconds
+ * each); a file that is there but not executable is left to the spawn, so its error stays the system's own.
+ */
+export async function onPath(file: string, env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
+  // Windows adds PATHEXT to the name, and without PATH the system's default path applies: the spawn decides there.
+  if (process.platform === 'win32' || env.PATH === undefined) return true;
+  const isFile = (path: string): Promise<boolean> => stat(path).then((s) => s.isFile(), () => false);
+  if (file.includes('/')) return isFile(file);
+  const dirs = (env.PATH ?? '').split(delimiter).filter(Boolean);
+  const found = await Promise.all(dirs.map((dir) => isFile(join(dir, file))));
+  return found.includes(true);
+}
+
 /** Runs `file args` once and collects its output; a timeout kills it (SIGKILL) and says so. */
-export function runTool(file: string, args: string[], options: ToolOptions): Promise<ToolResult> {
+export async function runTool(file: string, args: string[], options: ToolOptions): Promise<ToolResult> {
+  if (!(await onPath(file, options.env ?? process.env))) return { ok: false, ...spawnFailure(file, Object.assign(new Error(`spawn ${file} ENOENT`), { code: 'ENOENT' })) };
   const maxBytes = options.maxBytes ?? 1 << 20;
   return new Promise((resolve) => {
     let settled = false;

@@ -1,7 +1,6 @@
 import { basename } from 'node:path';
 import { monotonicS } from '../../units.js';
-import { splitCommand } from './split-command.js';
-import type { MeterDescriptor, MeterTimings } from './types.js';
+import type { MeterTimings } from './types.js';
 import { PlugPoller } from '../io/plug-poller.js';
 import { SharedToolStream, ToolStream } from '../io/stream.js';
 import { firstLine, runTool } from '../io/tool.js';
@@ -215,23 +214,3 @@ function streamSource(ctx: SourceContext, argv: string[], timings: MeterTimings,
   const { start, close } = stream.holder();
   return { info, read: async () => stream.read(), start, close };
 }
-
-/** A meter command as given with `--meter command='CMD ARGS'`, split into argv. */
-export interface CommandMeterSpec {
-  type: 'command';
-  argv: string[];
-}
-
-/** The `command` meter type: any command that prints watts. */
-export const commandMeter: MeterDescriptor<CommandMeterSpec> = {
-  type: 'command',
-  family: 'meters',
-  usage: "command='CMD ARGS'",
-  parse(target) {
-    const argv = splitCommand(target);
-    return 'error' in argv ? argv : { type: 'command', argv };
-  },
-  baseId: (spec) => `meter:${basename(spec.argv[0] ?? 'command')}`,
-  sameMeterKey: (spec) => `command\0${spec.argv.join('\0')}`,
-  probe: async (ctx, spec, run) => [await probeCommandMeter(ctx, spec.argv, run.timings, run.id)],
-};

@@ -1,16 +1,104 @@
+import { basename } from 'node:path';
 import { UsageError } from '../../errors.js';
-import { redfishMeter } from '../bmc/redfish.js';
-import { commandMeter } from './command-meter.js';
-import { shellyMeter } from './shelly.js';
-import { tasmotaMeter } from './tasmota.js';
+import type { RedfishOptions } from '../bmc/redfish.js';
+import { parsePlugUrl } from './plug-url.js';
+import { splitCommand } from './split-command.js';
 import { meterTimings, type MeterDescriptor, type MeterFamily, type MeterOptions } from './types.js';
 import type { Probe, SourceContext } from '../types.js';
 
 /**
- * External meters given with `--meter TYPE=TARGET` (DESIGN.md §6): one descriptor per type, which parses its spec,
- * names it and probes it. Adding a meter type is one descriptor in its family's folder and one line here.
+ * External meters given with `--meter TYPE=TARGET` (DESIGN.md §6): one descriptor per type, which says how it is
+ * written, parses and names its spec, and probes it. A descriptor is a few lines of plain parsing; its probe loads the
+ * meter's code (HTTP, pollers, streams) only when a meter of that type is given, so the CLI's start-up and `--help`
+ * pay for none of it. Adding a meter type is its probe in its family's folder and one descriptor here.
  */
-export const METERS = [shellyMeter, tasmotaMeter, redfishMeter, commandMeter] as const;
+
+/** A smart plug as given with `--meter shelly=http://HOST`: its base URL, without credentials. */
+export interface ShellySpec {
+  type: 'shelly';
+  url: string;
+}
+
+/** A smart plug as given with `--meter tasmota=http://HOST`: its base URL, without credentials. */
+export interface TasmotaSpec {
+  type: 'tasmota';
+  url: string;
+}
+
+/** A BMC as given with `--meter redfish=https://BMC` (or `redfish-insecure=` to accept a self-signed certificate). */
+export interface RedfishSpec extends RedfishOptions {
+  type: 'redfish';
+}
+
+/** A meter command as given with `--meter command='CMD ARGS'`, split into argv. */
+export interface CommandMeterSpec {
+  type: 'command';
+  argv: string[];
+}
+
+function originOf(url: string): URL | null {
+  try {
+    return new URL(url);
+  } catch {
+    return null;
+  }
+}
+
+const shelly: MeterDescriptor<ShellySpec> = {
+  type: 'shelly',
+  family: 'meters',
+  usage: 'shelly=http://HOST',
+  parse(target) {
+    const url = parsePlugUrl('shelly', target, 'WATTBENCH_SHELLY');
+    return 'error' in url ? url : { type: 'shelly', url: url.url };
+  },
+  baseId: (spec) => `shelly:${new URL(spec.url).host}`,
+  sameMeterKey: (spec) => `shelly\0${spec.url.toLowerCase()}`,
+  probe: async (ctx, spec, run) => (await import('./shelly.js')).probeShelly(ctx, spec.url, run.timings, run.id),
+};
+
+const tasmota: MeterDescriptor<TasmotaSpec> = {
+  type: 'tasmota',
+  family: 'meters',
+  usage: 'tasmota=http://HOST',
+  parse(target) {
+    const url = parsePlugUrl('tasmota', target, 'WATTBENCH_TASMOTA');
+    return 'error' in url ? url : { type: 'tasmota', url: url.url };
+  },
+  baseId: (spec) => `tasmota:${new URL(spec.url).host}`,
+  sameMeterKey: (spec) => `tasmota\0${spec.url.toLowerCase()}`,
+  probe: async (ctx, spec, run) => (await import('./tasmota.js')).probeTasmota(ctx, spec.url, run.timings, run.id),
+};
+
+/** A person names a BMC like a meter, but its sources are the bmc family's. */
+const redfish: MeterDescriptor<RedfishSpec> = {
+  type: 'redfish',
+  aliases: ['redfish-insecure'],
+  family: 'bmc',
+  usage: 'redfish=https://BMC (redfish-insecure= for a self-signed certificate)',
+  // The URL is checked by the probe, which reports a bad one as an error source with its fix.
+  parse: (target, word) => (target === '' ? { error: `no address given (e.g. ${word}=https://10.0.0.9)` } : { type: 'redfish', url: target, insecure: word === 'redfish-insecure' }),
+  baseId: (spec) => `redfish:${originOf(spec.url)?.host ?? 'invalid'}`,
+  sameMeterKey: (spec) => `redfish\0${originOf(spec.url)?.origin ?? spec.url.toLowerCase()}`,
+  probe: async (ctx, spec) => (await import('../bmc/redfish.js')).probeRedfish(ctx, spec),
+};
+
+/** Any command that prints watts. */
+const command: MeterDescriptor<CommandMeterSpec> = {
+  type: 'command',
+  family: 'meters',
+  usage: "command='CMD ARGS'",
+  parse(target) {
+    const argv = splitCommand(target);
+    return 'error' in argv ? argv : { type: 'command', argv };
+  },
+  baseId: (spec) => `meter:${basename(spec.argv[0] ?? 'command')}`,
+  sameMeterKey: (spec) => `command\0${spec.argv.join('\0')}`,
+  probe: async (ctx, spec, run) => [await (await import('./command-meter.js')).probeCommandMeter(ctx, spec.argv, run.timings, run.id)],
+};
+
+/** Every meter type, in the order the usage text names them. */
+export const METERS = [shelly, tasmota, redfish, command] as const;
 
 type SpecOf<D> = D extends MeterDescriptor<infer S> ? S : never;
 

@@ -1,7 +1,6 @@
 import { monotonicS } from '../../units.js';
 import { httpGet, safeUrl, type HttpOptions } from '../io/http.js';
-import { parsePlugUrl } from './plug-url.js';
-import type { MeterDescriptor, MeterTimings } from './types.js';
+import type { MeterTimings } from './types.js';
 import { PlugPoller } from '../io/plug-poller.js';
 import { firstLine } from '../io/tool.js';
 import type { CounterSource, GaugeSource, Probe, ReadResult, SourceContext, SourceInfo } from '../types.js';
@@ -274,24 +273,3 @@ function plugProbes(baseUrl: string, gen: Generation, http: HttpOptions, id: str
   probes.sort((a, b) => Number(a.info.id !== id) - Number(b.info.id !== id));
   return probes;
 }
-
-/** A Shelly plug as given with `--meter shelly=http://HOST`. */
-export interface ShellySpec {
-  type: 'shelly';
-  /** The plug's base URL, without credentials or query. */
-  url: string;
-}
-
-/** The `shelly` meter type. */
-export const shellyMeter: MeterDescriptor<ShellySpec> = {
-  type: 'shelly',
-  family: 'meters',
-  usage: 'shelly=http://HOST',
-  parse(target) {
-    const url = parsePlugUrl('shelly', target, 'WATTBENCH_SHELLY');
-    return 'error' in url ? url : { type: 'shelly', url: url.url };
-  },
-  baseId: (spec) => `shelly:${new URL(spec.url).host}`,
-  sameMeterKey: (spec) => `shelly\0${spec.url.toLowerCase()}`,
-  probe: (ctx, spec, run) => probeShelly(ctx, spec.url, run.timings, run.id),
-};

@@ -1,7 +1,6 @@
 import { monotonicS } from '../../units.js';
 import { httpGet, safeUrl } from '../io/http.js';
-import { parsePlugUrl } from './plug-url.js';
-import type { MeterDescriptor, MeterTimings } from './types.js';
+import type { MeterTimings } from './types.js';
 import { PlugPoller } from '../io/plug-poller.js';
 import { firstLine } from '../io/tool.js';
 import type { CounterSource, GaugeSource, Probe, ReadResult, SourceContext, SourceInfo } from '../types.js';
@@ -196,24 +195,3 @@ function plugProbes(url: string, hasCredentials: boolean, id: string, timings: M
     { info: counterInfo, state: 'ok', reason: `mirrors ${id}: ENERGY.Total moves in 1 Wh steps by default, too coarse for short windows`, fix: null, source: counter },
   ];
 }
-
-/** A Tasmota plug as given with `--meter tasmota=http://HOST`. */
-export interface TasmotaSpec {
-  type: 'tasmota';
-  /** The plug's base URL, without credentials or query. */
-  url: string;
-}
-
-/** The `tasmota` meter type. */
-export const tasmotaMeter: MeterDescriptor<TasmotaSpec> = {
-  type: 'tasmota',
-  family: 'meters',
-  usage: 'tasmota=http://HOST',
-  parse(target) {
-    const url = parsePlugUrl('tasmota', target, 'WATTBENCH_TASMOTA');
-    return 'error' in url ? url : { type: 'tasmota', url: url.url };
-  },
-  baseId: (spec) => `tasmota:${new URL(spec.url).host}`,
-  sameMeterKey: (spec) => `tasmota\0${spec.url.toLowerCase()}`,
-  probe: (ctx, spec, run) => probeTasmota(ctx, spec.url, run.timings, run.id),
-};
