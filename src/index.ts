@@ -10,7 +10,7 @@ export { runAb, abFailureText, type AbPlan, type AbOutcome, type AbFailure } fro
 export { kernels, findKernel } from '../benchmarks/index.js';
 export type { Kernel, KernelInstance, KernelOptions } from '../benchmarks/kernel.js';
 export { Session, selectSources, newRunId, machineName, type SessionOptions } from './runner/session.js';
-export type { RunResult, Window } from './runner/types.js';
+export type { RunResult, Window, KernelWindow, CommandWindow, FunctionWindow, WindowKind, BenchmarkIdentity } from './runner/types.js';
 export { discoverSources, sourceContext, type DiscoverOptions } from './sources/discover.js';
 export { parseMeters, meterUsage, type MeterSpec } from './sources/meters/registry.js';
 export type { Probe, Source, SourceInfo, SourceKind, Scope, Quality, ProbeState, CpuTimes, ReadResult, FileReader } from './sources/types.js';
@@ -24,6 +24,7 @@ export { writeRun, sidecar } from './results/write.js';
 export { recordRun, type RecordOptions } from './results/record.js';
 export { runPaths, outPaths, sidecarPathOf, assertOutFree, type RunPaths, type FileIdentity } from './results/paths.js';
 export type { SidecarDocument } from './results/sidecar-document.js';
+export { windowRecord, type WindowRecord } from './results/window-record.js';
 export { COLUMNS, SOURCE_COLUMNS, SCHEMA_VERSION, windowToRow } from './results/schema.js';
 export { collectFingerprint, type Fingerprint } from './results/fingerprint.js';
 export { UsageError } from './errors.js';
