@@ -13,7 +13,7 @@ export { Session, selectSources, newRunId, machineName, type SessionOptions } fr
 export type { RunResult, Window, KernelWindow, CommandWindow, FunctionWindow, WindowKind, BenchmarkIdentity } from './runner/types.js';
 export { discoverSources, sourceContext, type DiscoverOptions } from './sources/discover.js';
 export { parseMeters, meterUsage, type MeterSpec } from './sources/meters/registry.js';
-export type { Probe, Source, SourceInfo, SourceKind, Scope, Quality, ProbeState, CpuTimes, ReadResult, FileReader } from './sources/types.js';
+export type { Probe, Source, SourceInfo, SourceKind, Scope, Quality, SourceQuality, ProbeState, CpuTimes, ReadResult, FileReader } from './sources/types.js';
 export { chooseModel, teadsModel, linearModel, type PowerModel, type EstimateOptions } from './sources/estimate/estimate-model.js';
 export { Sampler, type SampleRecord, type Mark, type SamplerOptions } from './sampler/sampler.js';
 export { WindowMeter, type Measurement } from './sampler/window.js';
