@@ -4,7 +4,7 @@ import { compareMarkdown, exclusionLines, groupExclusionLines } from '../format/
 import { jsonText } from '../format/json.js';
 import { termText } from '../format/text.js';
 import { UsageError } from '../errors.js';
-import type { Quality } from '../results/read.js';
+import type { SourceQuality } from '../sources/types.js';
 import { COMPARE_FORMATS } from './commands/defaults.js';
 import type { Io } from './io.js';
 
@@ -17,7 +17,7 @@ export interface CompareFlags {
   baseline?: string;
   format?: CompareFormat;
   json?: boolean;
-  quality?: Exclude<Quality, 'none'>;
+  quality?: SourceQuality;
   seed?: number;
 }
 

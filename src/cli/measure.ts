@@ -49,7 +49,7 @@ export async function measureAction(argv: string[], flags: MeasureFlags, io: Io)
   interrupt.dispose();
   if (interrupted !== null) return interrupted;
   const last = run.windows[run.windows.length - 1];
-  if (!last) return 2;
+  if (!last || last.kind !== 'command') return 2;
   // A command killed by a signal exits like a shell would report it: 128 + signal number.
   return last.exitCode ?? 128 + signalNumber(last.signal);
 }

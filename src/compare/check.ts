@@ -25,7 +25,9 @@
 import { UsageError } from '../errors.js';
 import type { Interval } from '../stats/descriptive.js';
 import { compareSamples, DEFAULT_ALPHA, DEFAULT_COMPARE_SEED, DEFAULT_MAX_CV_FRACTION, DEFAULT_MIN_REPETITIONS, DEFAULT_THRESHOLD_PCT, type Verdict } from '../stats/verdict.js';
-import type { Exclusion, FileSummary, GroupSamples, Quality, ResultSet, SeriesName, Where } from '../results/read.js';
+import type { Exclusion, FileSummary, GroupSamples, ResultSet, SeriesName, Where } from '../results/read.js';
+import type { BenchmarkIdentity } from '../runner/types.js';
+import type { Quality } from '../sources/types.js';
 import { benchmarkLabel } from './join.js';
 import { MAX_VALUES_PER_SIDE, resamplesFor, thin } from './thin.js';
 
@@ -59,7 +61,7 @@ export interface MetricSpec {
 }
 
 /** Where a metric's values come from for a benchmark of this kind and work unit. */
-export function metricSpec(metric: Metric, kind: GroupSamples['kind'], workUnit: string): MetricSpec {
+export function metricSpec(metric: Metric, kind: BenchmarkIdentity['kind'], workUnit: BenchmarkIdentity['workUnit']): MetricSpec {
   const perRun = kind === 'command';
   switch (metric) {
     case 'time':
@@ -99,14 +101,9 @@ export interface SideFigures {
 }
 
 /** One verdict: a benchmark and a metric. */
-export interface CheckEntry {
+export interface CheckEntry extends BenchmarkIdentity {
   /** `kernel xTHREADS` or the command line. */
   label: string;
-  benchmark: string;
-  kind: GroupSamples['kind'];
-  threads: number | null;
-  workUnit: string;
-  version: string | null;
   metric: Metric;
   metricLabel: string;
   unit: string;

@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { UsageError } from '../errors.js';
-import { type Quality, readResults } from '../results/read.js';
+import { readResults } from '../results/read.js';
+import type { SourceQuality } from '../sources/types.js';
 import { COMPARE_SERIES, compareResults, type CompareResult } from './compare.js';
 
 /** Options of `compareFiles`. */
@@ -8,7 +9,7 @@ export interface CompareFilesOptions {
   /** A machine name, or a results file that holds exactly one machine (read too when not among `files`). */
   baseline?: string;
   /** Keep only rows of this energy quality. */
-  quality?: Exclude<Quality, 'none'>;
+  quality?: SourceQuality;
   seed?: number;
 }
 

@@ -15,7 +15,9 @@ import { bootstrapRatioOfMedians } from '../stats/bootstrap.js';
 import { type Interval, median, summarize } from '../stats/descriptive.js';
 import { geometricMean } from '../stats/geomean.js';
 import { DEFAULT_COMPARE_SEED } from '../stats/verdict.js';
-import type { Exclusion, FileSummary, GroupSamples, Quality, ResultSet, SeriesName } from '../results/read.js';
+import type { Exclusion, FileSummary, GroupSamples, ResultSet, SeriesName } from '../results/read.js';
+import type { BenchmarkIdentity } from '../runner/types.js';
+import type { Quality } from '../sources/types.js';
 import { benchmarkLabel, type GroupExclusion, joinAcrossMachines } from './join.js';
 import { MIN_RESAMPLES, resamplesFor, thin } from './thin.js';
 
@@ -64,14 +66,9 @@ export interface MachineFigures {
 }
 
 /** One benchmark across machines. */
-export interface BenchmarkComparison {
+export interface BenchmarkComparison extends BenchmarkIdentity {
   /** Label: `kernel xTHREADS` or the command line. */
   label: string;
-  benchmark: string;
-  kind: GroupSamples['kind'];
-  threads: number | null;
-  workUnit: string;
-  version: string | null;
   checksum: string | null;
   machines: MachineFigures[];
 }

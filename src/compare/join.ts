@@ -13,6 +13,7 @@
  */
 import { UsageError } from '../errors.js';
 import type { GroupSamples, ResultSet, Where } from '../results/read.js';
+import type { BenchmarkIdentity } from '../runner/types.js';
 
 /** A group left out of the comparison, with why. */
 export interface GroupExclusion {
@@ -26,13 +27,8 @@ export interface GroupExclusion {
 }
 
 /** One benchmark configuration with the groups of the machines that ran it comparably. */
-export interface JoinedBenchmark {
+export interface JoinedBenchmark extends BenchmarkIdentity {
   identity: string;
-  benchmark: string;
-  kind: GroupSamples['kind'];
-  threads: number | null;
-  workUnit: string;
-  version: string | null;
   checksum: string | null;
   /** One group per machine, in machine order (baseline first). */
   groups: GroupSamples[];

@@ -1,5 +1,6 @@
 import type { Window } from '../runner/types.js';
 import { summarize } from '../stats/descriptive.js';
+import { exitCell } from './measure.js';
 import { num, pct, table } from './text.js';
 
 /** The human summary of the windows, in run order, with each command's medians. */
@@ -12,7 +13,7 @@ export function abSummary(windows: readonly Window[]): string {
     num(w.energyJ),
     num(w.powerW),
     w.quality,
-    w.exitCode === null ? (w.signal ?? '-') : String(w.exitCode),
+    exitCell(w),
     w.valid ? 'yes' : 'NO',
   ]);
   const lines = [table(['run', 'cmd', 'rep', 'duration_s', 'energy_j', 'power_w', 'quality', 'exit', 'valid'], rows)];

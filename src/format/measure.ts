@@ -2,6 +2,12 @@ import type { Window } from '../runner/types.js';
 import { summarize } from '../stats/descriptive.js';
 import { num, pct, table } from './text.js';
 
+/** The exit cell of a window: a command's exit code, else the signal that ended it; `-` for anything else. */
+export function exitCell(w: Window): string {
+  if (w.kind !== 'command') return '-';
+  return w.exitCode === null ? (w.signal ?? '-') : String(w.exitCode);
+}
+
 /** The human summary: one line per repetition, then median and spread. */
 export function measureSummary(windows: Window[]): string {
   const rows = windows.map((w) => [
@@ -12,7 +18,7 @@ export function measureSummary(windows: Window[]): string {
     w.quality,
     num(w.cpuUtilPct, 3),
     num(w.processCpuS, 3),
-    w.exitCode === null ? (w.signal ?? '-') : String(w.exitCode),
+    exitCell(w),
     w.valid ? 'yes' : 'NO',
   ]);
   const lines = [table(['rep', 'duration_s', 'energy_j', 'power_w', 'quality', 'cpu_util_%', 'proc_cpu_s', 'exit', 'valid'], rows)];

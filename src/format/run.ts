@@ -5,10 +5,12 @@ import { summarize } from '../stats/descriptive.js';
 import { num, pct, table } from './text.js';
 
 /** The printed summary: per kernel and thread count, medians over repetitions and the throughput CV. */
-export function suiteSummary(windows: Window[], idle: IdleBaseline): string {
+export function suiteSummary(windows: readonly Window[], idle: IdleBaseline): string {
+  // The suite's windows are kernels'; anything else has no thread count to show.
+  const threadsOf = (w: Window): number | null => (w.kind === 'kernel' ? w.threads : null);
   const groups = new Map<string, Window[]>();
   for (const w of windows) {
-    const key = `${w.benchmark}\u0000${w.threads}`;
+    const key = `${w.benchmark}\u0000${threadsOf(w)}`;
     groups.set(key, [...(groups.get(key) ?? []), w]);
   }
   const rows: string[][] = [];
@@ -20,7 +22,7 @@ export function suiteSummary(windows: Window[], idle: IdleBaseline): string {
     const t = summarize(through);
     rows.push([
       first.benchmark,
-      String(first.threads),
+      String(threadsOf(first)),
       `${num(t.median)} ${first.workUnit}/s`,
       num(summarize(power).median),
       `${num(summarize(perJ).median)} ${first.workUnit}/J`,

@@ -6,7 +6,9 @@
  * here, so the size of a report grows with the number of configurations, never with the number of rows.
  */
 import { type Interval, summarize } from '../stats/descriptive.js';
-import type { Exclusion, GroupSamples, Quality } from '../results/read.js';
+import type { Exclusion, GroupSamples } from '../results/read.js';
+import type { BenchmarkIdentity } from '../runner/types.js';
+import type { Quality } from '../sources/types.js';
 import type { LoadedResults, RowWarning } from './load.js';
 import type { Sidecar, SidecarProbe, TypicalWindow } from './sidecar.js';
 
@@ -32,17 +34,12 @@ export interface Estimate {
 }
 
 /** One machine's repetitions of one benchmark configuration, of one energy quality. */
-export interface Figure {
+export interface Figure extends BenchmarkIdentity {
   machine: string;
   /** Who the figure belongs to in charts: the machine, plus its quality when the machine has figures of several. */
   series: string;
   /** `sha256 x2`, or the command line (with the version when the inputs hold several). */
   label: string;
-  benchmark: string;
-  kind: GroupSamples['kind'];
-  threads: number | null;
-  workUnit: string;
-  version: string | null;
   quality: Quality;
   /** Energy source of the group (e.g. `rapl:package-0+rapl:package-0:dram`). */
   source: string;

@@ -6,7 +6,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { EnergySplit, Figure, ReportModel, Timeline } from './aggregate.js';
-import type { Quality } from '../results/read.js';
+import type { Quality, SourceQuality } from '../sources/types.js';
 
 /** One chart of the report: a spec to render, or why there is none. */
 export interface ChartSpec {
@@ -72,7 +72,7 @@ function ciText(f: Figure['workPerJ']): string {
 }
 
 /** Work per joule per configuration and machine, with 95% CI whiskers, for one energy quality. */
-export function workPerJouleChart(model: ReportModel, quality: 'measured' | 'estimated'): ChartSpec {
+export function workPerJouleChart(model: ReportModel, quality: SourceQuality): ChartSpec {
   const figures = model.figures.filter((f) => f.quality === quality && f.workPerJ.median !== null);
   const id = `work-per-joule-${quality}`;
   const title = quality === 'measured' ? 'Work per joule — measured energy' : 'Work per joule — ESTIMATED energy';
@@ -148,7 +148,7 @@ export function scalingChart(model: ReportModel): ChartSpec {
   const notes: string[] = [];
   const single = [...new Set(kernels.filter((f) => !scaled.includes(f)).map((f) => f.benchmark))];
   if (single.length > 0) notes.push(`Left out (a single thread count): ${single.join(', ')}.`);
-  type Column = 'throughput' | 'measured' | 'estimated';
+  type Column = 'throughput' | SourceQuality;
   const cellTitle: Record<Column, (f: Figure) => string> = {
     throughput: (f) => `${f.benchmark} — throughput, ${f.workUnit}/s`,
     measured: (f) => `${f.benchmark} — ${f.workUnit}/J, measured`,

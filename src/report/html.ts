@@ -4,7 +4,7 @@
  * artifact. Every string that comes from the inputs (benchmark names, command lines, machine labels, file names,
  * warnings) goes through `escapeHtml`: data is text, never markup.
  */
-import type { Quality } from '../results/read.js';
+import type { Quality } from '../sources/types.js';
 import { type Estimate, type Figure, type MachineInfo, NOISY_CV, type Notice, type ReportModel } from './aggregate.js';
 import { type ChartSpec, fmt, PALETTE } from './charts.js';
 

@@ -17,7 +17,6 @@ import {
   GroupAccumulator,
   type GroupSamples,
   perSourceNote,
-  type Quality,
   readResultFile,
   type ResultRow,
   type SeriesName,
@@ -26,6 +25,7 @@ import {
 } from '../results/read.js';
 import { type RowWindow, type Sidecar, type SidecarResult, summarizeSidecarLines, summarizeSidecarText } from './sidecar.js';
 import { sidecarPathOf } from '../results/paths.js';
+import type { Quality } from '../sources/types.js';
 
 export type { RowWindow, Sidecar, SidecarConfig, SidecarProbe, SidecarResult } from './sidecar.js';
 

@@ -5,7 +5,7 @@
  * open a link, a table cell, an HTML tag or a mention.
  */
 import { escapeMarkdown } from '../format/markdown.js';
-import type { Quality } from '../results/read.js';
+import type { SourceQuality } from '../sources/types.js';
 import type { Estimate, Figure, Notice, ReportModel } from './aggregate.js';
 import { fmt } from './charts.js';
 
@@ -75,7 +75,7 @@ export function renderMarkdown(model: ReportModel, options: MarkdownOptions): st
   if (model.notices.length > 0) out.push(model.notices.map(alert).join('\n\n'));
   else out.push('No warnings: every row valid, energy measured, no throttling or noise flagged.');
   out.push('### Machines', machineLine(model));
-  const qualities: Array<Exclude<Quality, 'none'>> = ['measured', 'estimated'];
+  const qualities: SourceQuality[] = ['measured', 'estimated'];
   for (const q of qualities) {
     const figures = model.figures.filter((f) => f.quality === q && f.workPerJ.median !== null);
     if (figures.length === 0) continue;

@@ -9,6 +9,7 @@
  */
 import { sidecarLines } from './sidecar-lines.js';
 import type { SidecarInput } from '../results/sidecar-document.js';
+import type { BenchmarkIdentity } from '../runner/types.js';
 
 /** Points per source and timeline at most; longer series are averaged into this many time buckets. */
 export const MAX_TIMELINE_POINTS = 120;
@@ -44,13 +45,11 @@ export interface TypicalWindow {
   sources: TypicalSource[];
 }
 
+/** A benchmark identity as a file states it: the kind is the file's word, unchecked (a sidecar is untrusted). */
+export type StatedIdentity = Omit<BenchmarkIdentity, 'kind'> & { kind: string };
+
 /** The windows of one benchmark configuration in one sidecar. */
-export interface SidecarConfig {
-  benchmark: string;
-  kind: string;
-  threads: number | null;
-  version: string | null;
-  workUnit: string;
+export interface SidecarConfig extends StatedIdentity {
   /** Valid windows. */
   valid: number;
   typical: TypicalWindow | null;
@@ -79,12 +78,7 @@ export interface Sidecar {
 export type SidecarResult = { sidecar: Sidecar; note: null } | { sidecar: null; note: string };
 
 /** One window as a CSV row describes it: what the typical window is chosen by, before the sidecar is read. */
-export interface RowWindow {
-  benchmark: string;
-  kind: string;
-  threads: number | null;
-  version: string | null;
-  workUnit: string;
+export interface RowWindow extends StatedIdentity {
   repetition: number;
   valid: boolean;
   /** Energy of the window, else its duration. */

@@ -10,12 +10,10 @@ import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { csvRecords, CsvSyntaxError } from './csv-records.js';
 import { UsageError } from '../errors.js';
+import type { BenchmarkIdentity, WindowKind } from '../runner/types.js';
+import type { Quality } from '../sources/types.js';
 import { COLUMNS, SCHEMA_VERSION, type Row } from './schema.js';
 
-/** Energy quality of a row, as written by wattbench. */
-export type Quality = 'measured' | 'estimated' | 'none';
-/** What a row measured. */
-export type RowKind = 'kernel' | 'command' | 'function';
 
 /** Columns a results file must have (DESIGN.md §5); `version` and the later extras are optional. */
 export const REQUIRED_COLUMNS = COLUMNS.slice(0, COLUMNS.indexOf('valid') + 1);
@@ -40,17 +38,12 @@ export interface Where {
 }
 
 /** One validated data row, with the cells the comparisons and the report use. */
-export interface ResultRow {
+export interface ResultRow extends BenchmarkIdentity {
   /** The run that wrote the row (its sidecar has the same run id). */
   runId: string;
   /** Repetition of the configuration within its run, from 1. */
   repetition: number;
   machine: string;
-  benchmark: string;
-  kind: RowKind;
-  threads: number | null;
-  workUnit: string;
-  version: string | null;
   checksum: string | null;
   quality: Quality;
   source: string;
@@ -66,7 +59,7 @@ export interface ResultRow {
 }
 
 /** The repetitions of one benchmark configuration (and, unless pooled, one machine): numeric series only. */
-export interface GroupSamples {
+export interface GroupSamples extends BenchmarkIdentity {
   /** Group key: kind, benchmark, threads, work unit and version (and machine unless pooled). */
   key: string;
   /** Identity of the benchmark without version or machine: what `compare` and `check` join on. */
@@ -74,11 +67,6 @@ export interface GroupSamples {
   machine: string;
   /** Every machine seen in the group (pooled groups), at most MAX_NAMES of them. */
   machines: string[];
-  benchmark: string;
-  kind: RowKind;
-  threads: number | null;
-  workUnit: string;
-  version: string | null;
   /** Checksum of the first valid row that has one, or null. */
   checksum: string | null;
   /** First valid row whose non-null checksum differs from `checksum`, or null. */
@@ -143,7 +131,7 @@ export const MAX_NAMES = 50;
 /** Most groups (benchmark configurations × machines) held at once: a hostile file of a million names must not fill the memory. */
 export const MAX_GROUPS = 100_000;
 
-const KINDS: readonly RowKind[] = ['kernel', 'command', 'function'];
+const KINDS: readonly WindowKind[] = ['kernel', 'command', 'function'];
 const QUALITIES: readonly Quality[] = ['measured', 'estimated', 'none'];
 const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 const INTEGER = /^\d+$/;
@@ -256,7 +244,7 @@ export function resultRowOf(row: Row): ResultRow {
     repetition: number(row.repetition) ?? 1,
     machine: String(row.machine),
     benchmark: String(row.benchmark),
-    kind: row.kind as RowKind,
+    kind: row.kind as WindowKind,
     threads: number(row.threads),
     workUnit: String(row.work_unit),
     version: text(row.version),

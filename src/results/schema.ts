@@ -1,4 +1,5 @@
 import type { RunResult, Window } from '../runner/types.js';
+import { windowRecord } from './window-record.js';
 
 /** The row schema of DESIGN.md §5: one row per window, the same columns on every machine. */
 
@@ -79,8 +80,10 @@ export function derived(w: Window): { throughputPerS: number | null; workPerJ: n
 }
 
 /** Turns a window into its CSV row. */
-export function windowToRow(run: Pick<RunResult, 'runId' | 'machine'>, w: Window): Row {
-  const { throughputPerS, workPerJ } = derived(w);
+export function windowToRow(run: Pick<RunResult, 'runId' | 'machine'>, window: Window): Row {
+  const { throughputPerS, workPerJ } = derived(window);
+  // The columns are the same for every kind: the record gives null where a field is not the kind's.
+  const w = windowRecord(window);
   const idle = w.idlePowerW ?? null;
   return {
     schema_version: SCHEMA_VERSION,
@@ -117,12 +120,13 @@ export function windowToRow(run: Pick<RunResult, 'runId' | 'machine'>, w: Window
 
 /** Turns a window into its long-format per-source rows. */
 export function windowToSourceRows(run: Pick<RunResult, 'runId' | 'machine'>, w: Window): SourceRow[] {
+  const threads = w.kind === 'kernel' ? w.threads : null;
   return w.sources.map((s) => ({
     schema_version: SCHEMA_VERSION,
     run_id: run.runId,
     machine: run.machine,
     benchmark: w.benchmark,
-    threads: w.threads,
+    threads,
     repetition: w.repetition,
     source: s.id,
     kind: s.kind,

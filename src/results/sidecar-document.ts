@@ -1,7 +1,7 @@
-import type { Window } from '../runner/types.js';
 import type { TotalRule } from '../sampler/total.js';
 import type { Fingerprint } from './fingerprint.js';
 import type { ProbeRecord } from './probe-record.js';
+import type { WindowRecord } from './window-record.js';
 
 /** The JSON sidecar of a run, as `writeRun` writes it beside the CSV and the report reads it back. */
 export interface SidecarDocument {
@@ -20,7 +20,7 @@ export interface SidecarDocument {
   totalRule: TotalRule;
   settings: Record<string, unknown>;
   /** Last, one window per line (see `sidecar-text.ts`). */
-  windows: Window[];
+  windows: WindowRecord[];
 }
 
 /** A sidecar as read from a file: the same members, each possibly missing or of another type (a file is untrusted). */

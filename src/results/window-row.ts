@@ -1,21 +1,23 @@
 import type { RunResult, Window } from '../runner/types.js';
-import type { ResultRow, RowKind } from './read.js';
+import type { ResultRow } from './read.js';
 import { derived, round } from './schema.js';
+import { windowRecord } from './window-record.js';
 
 /**
  * The row a reader gets back from the CSV written for `w` (as `resultRowOf(windowToRow(run, w))`), built without the
  * CSV row in between: the numbers are rounded by the same `round` the writer applies, so a verdict drawn from
  * windows in memory equals the one `check` draws from the written file.
  */
-export function windowResultRow(run: Pick<RunResult, 'runId' | 'machine'>, w: Window): ResultRow {
-  const { throughputPerS, workPerJ } = derived(w);
+export function windowResultRow(run: Pick<RunResult, 'runId' | 'machine'>, window: Window): ResultRow {
+  const { throughputPerS, workPerJ } = derived(window);
+  const w = windowRecord(window);
   const text = (value: string | null | undefined): string | null => (value === null || value === undefined || value === '' ? null : value);
   return {
     runId: run.runId,
     repetition: w.repetition,
     machine: run.machine,
     benchmark: w.benchmark,
-    kind: w.kind as RowKind,
+    kind: w.kind,
     threads: w.threads,
     workUnit: w.workUnit,
     version: text(w.version),

@@ -8,6 +8,7 @@ import { runPaths, type RunPaths } from './paths.js';
 import type { SidecarDocument } from './sidecar-document.js';
 import { sidecarText } from './sidecar-text.js';
 import { COLUMNS, SCHEMA_VERSION, SOURCE_COLUMNS, windowToRow, windowToSourceRows } from './schema.js';
+import { windowRecord } from './window-record.js';
 
 /** Writes a run's CSV, long-format per-source CSV and JSON sidecar. */
 
@@ -29,7 +30,7 @@ export function sidecar(run: RunResult, fingerprint: Fingerprint | null, complet
     sources: run.probes.map(probeRecord),
     totalRule: run.rule,
     settings: run.settings,
-    windows: run.windows,
+    windows: run.windows.map(windowRecord),
   };
 }
 

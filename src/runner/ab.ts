@@ -1,7 +1,7 @@
 import { type Arm, armBenchmark } from './ab-plan.js';
 import { measureCommand } from './command.js';
 import type { Session } from './session.js';
-import type { Window } from './types.js';
+import type { CommandWindow } from './types.js';
 
 /** The ABBA experiment of `wattbench ab`: two commands run one window at a time in a seeded interleaved order. */
 
@@ -18,7 +18,7 @@ export interface AbPlan {
   /** Aborting stops after the window in progress; finished windows are kept. */
   abort?: AbortSignal;
   /** Called with each kept window, in run order. */
-  onWindow?: (w: Window) => void;
+  onWindow?: (w: CommandWindow) => void;
 }
 
 /** The first run that failed: the experiment stops there, since a failing command has nothing to compare. */
@@ -26,12 +26,12 @@ export interface AbFailure {
   arm: Arm;
   /** The repetition that failed, or 0 for a warm-up run. */
   repetition: number;
-  window: Window;
+  window: CommandWindow;
 }
 
 /** What `runAb` measured: each command's windows (named `[A] …`/`[B] …`), the order, and the failure if any. */
 export interface AbOutcome {
-  windows: Record<Arm, Window[]>;
+  windows: Record<Arm, CommandWindow[]>;
   schedule: readonly Arm[];
   failure: AbFailure | null;
 }
@@ -39,7 +39,7 @@ export interface AbOutcome {
 /** Runs the warm-up runs, then the schedule, one window per run; stops at the first failing run or on abort. */
 export async function runAb(session: Session, plan: AbPlan): Promise<AbOutcome> {
   const argvOf: Record<Arm, string[]> = { A: [...plan.a], B: [...plan.b] };
-  const windows: Record<Arm, Window[]> = { A: [], B: [] };
+  const windows: Record<Arm, CommandWindow[]> = { A: [], B: [] };
   const abort = plan.abort;
   let failure: AbFailure | null = null;
   // Warm-up runs are measured like the others (same code path) and thrown away: caches, JIT and disk settle first.
@@ -56,7 +56,7 @@ export async function runAb(session: Session, plan: AbPlan): Promise<AbOutcome> 
     if (abort?.aborted) break;
     const [w] = await measureCommand(session, argvOf[arm], { repeat: 1, stdout: 'stderr', ...(abort ? { abort } : {}) });
     if (!w) continue;
-    const window: Window = { ...w, benchmark: armBenchmark(arm, argvOf[arm]), repetition: windows[arm].length + 1 };
+    const window: CommandWindow = { ...w, benchmark: armBenchmark(arm, argvOf[arm]), repetition: windows[arm].length + 1 };
     windows[arm].push(window);
     plan.onWindow?.(window);
     if (window.exitCode !== 0) {

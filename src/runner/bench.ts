@@ -1,6 +1,6 @@
 import type { Bench } from 'tinybench';
 import type { Session } from './session.js';
-import type { Window } from './types.js';
+import type { FunctionWindow } from './types.js';
 
 /**
  * Runs a tinybench Bench of the caller's own tasks under measurement: each task, each repetition, one window
@@ -10,9 +10,9 @@ import type { Window } from './types.js';
 export async function measureBench(
   session: Session,
   bench: Bench,
-  options: { repetitions?: number; onWindow?: (w: Window) => void } = {},
-): Promise<Window[]> {
-  const windows: Window[] = [];
+  options: { repetitions?: number; onWindow?: (w: FunctionWindow) => void } = {},
+): Promise<FunctionWindow[]> {
+  const windows: FunctionWindow[] = [];
   for (const task of bench.tasks) {
     for (let repetition = 1; repetition <= (options.repetitions ?? 1); repetition++) {
       task.reset();
@@ -20,19 +20,14 @@ export async function measureBench(
       const result = task.result;
       const failed = result.state === 'errored' ? result.error.message : null;
       const warnings = [...measurement.warnings, ...(failed ? [`task failed: ${failed}`] : [])];
-      const window: Window = {
+      const window: FunctionWindow = {
         ...measurement,
         warnings,
         benchmark: task.name,
         kind: 'function',
-        threads: null,
         repetition,
         work: task.runs,
         workUnit: 'call',
-        version: null,
-        checksum: null,
-        exitCode: null,
-        signal: null,
         valid: failed === null && !(measurement.energyJ === null && measurement.source !== 'none'),
       };
       windows.push(window);

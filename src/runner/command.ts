@@ -3,7 +3,7 @@ import type { Clock } from '../clock.js';
 import { UsageError } from '../errors.js';
 import type { Measurement } from '../sampler/window.js';
 import type { Session } from './session.js';
-import type { Window } from './types.js';
+import type { CommandWindow } from './types.js';
 
 /** Runs a command (no shell) inside measurement windows, one window per repetition. */
 
@@ -14,7 +14,7 @@ export interface CommandOptions {
   /** Where the command's stdout goes: inherited (default), or sent to our stderr so stdout stays one JSON document. */
   stdout?: 'inherit' | 'stderr';
   /** Called after each window. */
-  onWindow?: (window: Window) => void;
+  onWindow?: (window: CommandWindow) => void;
   /** Aborting stops the command (SIGTERM, then SIGKILL after 2 s) and ends the run; the unfinished window is not returned. */
   abort?: AbortSignal;
   /** Stop after the first repetition that fails (by default the others still run, each failure recorded). */
@@ -49,9 +49,9 @@ function runOnce(argv: string[], stdout: 'inherit' | 'stderr', clock: Clock, abo
 }
 
 /** Measures `argv` `repeat` times in the session; rejects with a UsageError when the command cannot start. */
-export async function measureCommand(session: Session, argv: string[], options: CommandOptions = {}): Promise<Window[]> {
+export async function measureCommand(session: Session, argv: string[], options: CommandOptions = {}): Promise<CommandWindow[]> {
   const repeat = options.repeat ?? 1;
-  const windows: Window[] = [];
+  const windows: CommandWindow[] = [];
   for (let repetition = 1; repetition <= repeat; repetition++) {
     if (options.abort?.aborted) break;
     const { measurement, result } = await session.measure(() => runOnce(argv, options.stdout ?? 'inherit', session.clock, options.abort));
@@ -65,7 +65,7 @@ export async function measureCommand(session: Session, argv: string[], options: 
 }
 
 /** Builds the window of one command run: work is 1 run; invalid when the command failed or energy is missing. */
-export function commandWindow(argv: string[], repetition: number, measurement: Measurement, exit: Exit): Window {
+export function commandWindow(argv: string[], repetition: number, measurement: Measurement, exit: Exit): CommandWindow {
   const failed = exit.exitCode !== 0;
   const energyMissing = measurement.energyJ === null && measurement.source !== 'none';
   const warnings = [...measurement.warnings];
@@ -75,12 +75,9 @@ export function commandWindow(argv: string[], repetition: number, measurement: M
     warnings,
     benchmark: argv.join(' '),
     kind: 'command',
-    threads: null,
     repetition,
     work: 1,
     workUnit: 'run',
-    version: null,
-    checksum: null,
     exitCode: exit.exitCode,
     signal: exit.signal,
     valid: !failed && !energyMissing,

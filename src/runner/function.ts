@@ -1,15 +1,15 @@
 import type { Measurement } from '../sampler/window.js';
 import type { Session } from './session.js';
-import type { Window } from './types.js';
+import type { FunctionWindow } from './types.js';
 
 /** Measures a caller's own async function, one window per repetition (kind `function`). */
 export async function measureFunction(
   session: Session,
   name: string,
   fn: () => unknown,
-  options: { repeat?: number; onWindow?: (w: Window) => void } = {},
-): Promise<Window[]> {
-  const windows: Window[] = [];
+  options: { repeat?: number; onWindow?: (w: FunctionWindow) => void } = {},
+): Promise<FunctionWindow[]> {
+  const windows: FunctionWindow[] = [];
   for (let repetition = 1; repetition <= (options.repeat ?? 1); repetition++) {
     let error: unknown = null;
     const { measurement } = await session.measure(async () => {
@@ -26,7 +26,7 @@ export async function measureFunction(
   return windows;
 }
 
-function functionWindow(name: string, repetition: number, m: Measurement, error: unknown): Window {
+function functionWindow(name: string, repetition: number, m: Measurement, error: unknown): FunctionWindow {
   const warnings = [...m.warnings];
   if (error !== null) warnings.push(`function threw: ${error instanceof Error ? error.message : String(error)}`);
   return {
@@ -34,14 +34,9 @@ function functionWindow(name: string, repetition: number, m: Measurement, error:
     warnings,
     benchmark: name,
     kind: 'function',
-    threads: null,
     repetition,
     work: 1,
     workUnit: 'call',
-    version: null,
-    checksum: null,
-    exitCode: null,
-    signal: null,
     valid: error === null && !(m.energyJ === null && m.source !== 'none'),
   };
 }

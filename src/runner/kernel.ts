@@ -4,7 +4,7 @@ import type { Measurement } from '../sampler/window.js';
 import type { ThreadCpuSpan } from '../sources/cpu/thread-cpu.js';
 import { KernelTeam } from './kernel-team.js';
 import type { Session } from './session.js';
-import type { Window } from './types.js';
+import type { KernelWindow } from './types.js';
 import { windowWarnings } from './warnings.js';
 
 /** Runs one kernel on N threads for R repetitions, one measurement window each. */
@@ -26,7 +26,7 @@ export interface KernelRunOptions {
   workerUrl?: URL;
   /** The /proc root the worker threads read their own CPU time from (default /proc; tests point it elsewhere). */
   threadProcfs?: string;
-  onWindow?: (w: Window) => void;
+  onWindow?: (w: KernelWindow) => void;
 }
 
 /** Returns the checksum problem of a window, or null when the output is right. */
@@ -41,7 +41,7 @@ export function checksumProblem(kernel: Kernel, checksums: string[], seed: numbe
 }
 
 /** Runs the kernel on a team of its own and returns its windows; a wrong checksum marks the window invalid. */
-export async function runKernel(session: Session, kernel: Kernel, options: KernelRunOptions): Promise<Window[]> {
+export async function runKernel(session: Session, kernel: Kernel, options: KernelRunOptions): Promise<KernelWindow[]> {
   const team = await KernelTeam.start(kernel, options.threads, {
     seed: options.seed ?? DEFAULT_SEED,
     size: options.size ?? kernel.defaultSize,
@@ -57,10 +57,10 @@ export async function runKernel(session: Session, kernel: Kernel, options: Kerne
 }
 
 /** Runs the windows of one thread count on a started, warmed-up team (the suite reuses one team for every count). */
-export async function runOnTeam(session: Session, team: KernelTeam, kernel: Kernel, options: Omit<KernelRunOptions, 'warmupS' | 'workerUrl' | 'threadProcfs'>): Promise<Window[]> {
+export async function runOnTeam(session: Session, team: KernelTeam, kernel: Kernel, options: Omit<KernelRunOptions, 'warmupS' | 'workerUrl' | 'threadProcfs'>): Promise<KernelWindow[]> {
   const seed = options.seed ?? DEFAULT_SEED;
   const size = options.size ?? kernel.defaultSize;
-  const windows: Window[] = [];
+  const windows: KernelWindow[] = [];
   const frequency = options.frequency ?? { highestMhz: null };
   for (let repetition = 1; repetition <= options.repetitions; repetition++) {
       const { measurement, result } = await session.measure(() => team.run(options.durationS * 1000, options.threads));
@@ -88,7 +88,7 @@ function kernelWindow(
   checksumOk: boolean,
   warnings: string[],
   idlePowerW: number | null,
-): Window {
+): KernelWindow {
   return {
     ...m,
     // The kernel runs on worker threads, not in children: the process tree's figure would be 0, never measured.
@@ -103,8 +103,6 @@ function kernelWindow(
     workUnit: kernel.unit,
     version: kernel.version,
     checksum,
-    exitCode: null,
-    signal: null,
     idlePowerW,
     valid: checksumOk && !(m.energyJ === null && m.source !== 'none'),
   };

@@ -3,7 +3,7 @@ import { runOnTeam } from './kernel.js';
 import { KernelTeam } from './kernel-team.js';
 import { readOnBattery } from '../sources/system/power-supply.js';
 import type { Session } from './session.js';
-import type { Window } from './types.js';
+import type { KernelWindow } from './types.js';
 
 /** The suite: idle baseline, then every kernel at every thread count, then idle again. */
 
@@ -23,7 +23,7 @@ export interface SuiteOptions {
   abort?: AbortSignal;
   /** Called before each kernel × threads step, with its position. */
   onStep?: (step: { kernel: Kernel; threads: number; index: number; total: number }) => void;
-  onWindow?: (w: Window) => void;
+  onWindow?: (w: KernelWindow) => void;
 }
 
 /** Idle power measured around the suite. */
@@ -42,10 +42,10 @@ export async function measureIdle(session: Session, seconds: number): Promise<nu
 }
 
 /** Runs the suite and returns its windows with the idle baseline filled in. */
-export async function runSuite(session: Session, options: SuiteOptions): Promise<{ windows: Window[]; idle: IdleBaseline; aborted: boolean }> {
+export async function runSuite(session: Session, options: SuiteOptions): Promise<{ windows: KernelWindow[]; idle: IdleBaseline; aborted: boolean }> {
   const batteryBefore = await readOnBattery(session.context);
   const beforeW = await measureIdle(session, options.idleS);
-  const windows: Window[] = [];
+  const windows: KernelWindow[] = [];
   const frequency = { highestMhz: null as number | null };
   const total = options.kernels.length * options.threads.length;
   let index = 0;

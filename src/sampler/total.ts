@@ -6,7 +6,7 @@ import type { Quality, SourceInfo } from '../sources/types.js';
 export interface TotalRule {
   /** Ids of the sources summed. */
   ids: string[];
-  quality: Quality | 'none';
+  quality: Quality;
   /** One line a person can read, e.g. "rapl:package-0 + rapl:package-0:dram (packages + DRAM; psys absent)". */
   description: string;
 }

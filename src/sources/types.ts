@@ -22,8 +22,11 @@ export type Scope =
   /** A rail or sensor whose coverage is unknown: reported, never added to a total. */
   | 'rail';
 
-/** Whether a value was read from a sensor or computed from a model. */
-export type Quality = 'measured' | 'estimated';
+/** How an energy figure was obtained: read from a sensor, computed from a model, or not at all (no energy known). */
+export type Quality = 'measured' | 'estimated' | 'none';
+
+/** What a source can be, and a figure that exists: read from a sensor or computed from a model. */
+export type SourceQuality = Exclude<Quality, 'none'>;
 
 /** The outcome of probing a source. */
 export type ProbeState = 'ok' | 'absent' | 'permission' | 'error';
@@ -34,7 +37,7 @@ export interface SourceInfo {
   id: string;
   kind: SourceKind;
   scope: Scope;
-  quality: Quality;
+  quality: SourceQuality;
   /** One line saying what is read and from where. */
   description: string;
   /** For counters: joules per raw unit (1e-6 for µJ counters). */

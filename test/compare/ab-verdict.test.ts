@@ -8,7 +8,7 @@ import { toCsv } from '../../src/results/csv.js';
 import { readResults, resultRowOf } from '../../src/results/read.js';
 import { COLUMNS, windowToRow } from '../../src/results/schema.js';
 import { windowResultRow } from '../../src/results/window-row.js';
-import type { Window } from '../../src/runner/types.js';
+import type { CommandWindow, KernelWindow } from '../../src/runner/types.js';
 
 let dir = '';
 beforeEach(async () => {
@@ -21,7 +21,7 @@ afterEach(async () => {
 const run = { runId: 'r1', machine: 'vm' };
 
 // Durations and energies with more digits than the CSV keeps, so the writer's rounding shows in the numbers.
-function windows(arm: 'A' | 'B', n: number, scale: number): Window[] {
+function windows(arm: 'A' | 'B', n: number, scale: number): CommandWindow[] {
   return Array.from({ length: n }, (_, i) => ({
     startedAt: '2026-11-29T10:00:00.000Z',
     durationS: scale * (0.5 + (i % 5) / 700 + i / 1e7),
@@ -38,12 +38,9 @@ function windows(arm: 'A' | 'B', n: number, scale: number): Window[] {
     warnings: i === 3 ? ['a; b'] : [],
     benchmark: `[${arm}] node bench.js`,
     kind: 'command' as const,
-    threads: null,
     repetition: i + 1,
     work: 1,
     workUnit: 'run',
-    version: null,
-    checksum: null,
     exitCode: 0,
     signal: null,
     valid: true,
@@ -55,8 +52,13 @@ describe('ab verdict from windows', () => {
     for (const w of [...windows('A', 6, 1), ...windows('B', 6, 1.1)]) {
       expect(windowResultRow(run, w)).toEqual(resultRowOf(windowToRow(run, w)));
     }
-    const odd = { ...windows('A', 1, 1)[0]!, energyJ: null, powerW: Number.NaN, version: '', warnings: [''] };
+    const odd = { ...windows('A', 1, 1)[0]!, energyJ: null, powerW: Number.NaN, warnings: [''] };
     expect(windowResultRow(run, odd)).toEqual(resultRowOf(windowToRow(run, odd)));
+    // A kernel's empty version and checksum read back as null, in memory as from the file.
+    const { exitCode: _exitCode, signal: _signal, ...measured } = odd;
+    const kernel: KernelWindow = { ...measured, kind: 'kernel', threads: 2, version: '', checksum: '' };
+    expect(windowResultRow(run, kernel)).toEqual(resultRowOf(windowToRow(run, kernel)));
+    expect(windowResultRow(run, kernel)).toMatchObject({ kind: 'kernel', threads: 2, version: null, checksum: null });
   });
 
   it('groups each arm with the numbers check reads from the CSV, and draws the same verdict', async () => {

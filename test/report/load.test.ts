@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
 import { categorize, loadResults, sidecarPathOf } from '../../src/report/load.js';
 import { SOURCE_COLUMNS } from '../../src/results/schema.js';
+import type { Quality } from '../../src/sources/types.js';
 import { MAX_TIMELINE_POINTS, summarizeSidecarDocument, summarizeSidecarText, thinSeries } from '../../src/report/sidecar.js';
 
 const FIX = new URL('../fixtures/report/', import.meta.url).pathname;
@@ -22,7 +23,7 @@ describe('loadResults', () => {
   it('reads the fixture files through the shared reader, one set of groups per energy quality', async () => {
     const loaded = await loadResults(ALL);
     expect(loaded.files.map((f) => f.summary.machines)).toEqual([['vm-a'], ['vm-b'], ['gpu-box'], ['vm-a']]);
-    const machinesOf = (q: 'measured' | 'estimated' | 'none') => [...new Set([...loaded.groups[q].values()].filter((g) => g.n > 0).map((g) => g.machine))];
+    const machinesOf = (q: Quality) => [...new Set([...loaded.groups[q].values()].filter((g) => g.n > 0).map((g) => g.machine))];
     expect(machinesOf('measured')).toEqual(['gpu-box']);
     expect(machinesOf('estimated')).toEqual(['vm-a', 'vm-b']);
     expect(machinesOf('none')).toEqual([]);

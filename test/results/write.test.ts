@@ -7,7 +7,7 @@ import { writeNewFileAtomic } from '../../src/results/atomic.js';
 import { escapeFormula, toCsv } from '../../src/results/csv.js';
 import { runPaths } from '../../src/results/paths.js';
 import { COLUMNS, windowToRow } from '../../src/results/schema.js';
-import type { Window } from '../../src/runner/types.js';
+import type { CommandWindow } from '../../src/runner/types.js';
 
 let dir = '';
 beforeEach(async () => {
@@ -17,7 +17,7 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const window = (over: Partial<Window> = {}): Window => ({
+const window = (over: Partial<CommandWindow> = {}): CommandWindow => ({
   startedAt: '2026-11-29T10:00:00.000Z',
   durationS: 2,
   energyJ: 10,
@@ -33,12 +33,9 @@ const window = (over: Partial<Window> = {}): Window => ({
   warnings: [],
   benchmark: 'sleep 2',
   kind: 'command',
-  threads: null,
   repetition: 1,
   work: 1,
   workUnit: 'run',
-  version: null,
-  checksum: null,
   exitCode: 0,
   signal: null,
   valid: true,

@@ -34,6 +34,7 @@ describe('library API', () => {
     const run = await measure(['node', '-e', 'let x=0; for (let i=0;i<3e7;i++) x+=i;'], vm);
     const w = run.windows[0]!;
     expect(w.kind).toBe('command');
+    if (w.kind !== 'command') throw new Error('not a command window');
     expect(w.exitCode).toBe(0);
     expect(w.valid).toBe(true);
     expect(run.rule.ids).toEqual(['estimate:cpu']);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
+import { windowRecord } from '../../src/results/window-record.js';
 import { commandWindow, measureCommand } from '../../src/runner/command.js';
 import type { Measurement } from '../../src/sampler/window.js';
 import { debugSession } from '../helpers/debug-session.js';
@@ -30,7 +31,8 @@ describe('measureCommand', () => {
       const windows = await measureCommand(session, node(''), { repeat: 2, stdout: 'stderr', onWindow: (w) => seen.push(w.repetition) });
       expect(seen).toEqual([1, 2]);
       for (const w of windows) {
-        expect(w).toMatchObject({ kind: 'command', benchmark: `${process.execPath} -e `, threads: null, work: 1, workUnit: 'run', exitCode: 0, signal: null, valid: true, source: 'debug:wall' });
+        expect(windowRecord(w)).toMatchObject({ kind: 'command', benchmark: `${process.execPath} -e `, threads: null, work: 1, workUnit: 'run', exitCode: 0, signal: null, valid: true, source: 'debug:wall' });
+        expect(w).not.toHaveProperty('threads');
         expect(w.powerW).toBeCloseTo(25, 9);
         expect(w.energyJ).toBeCloseTo(25 * w.durationS, 9);
       }
