@@ -9,7 +9,7 @@ import { DEFAULT_MAX_PLAUSIBLE_POWER_W } from './counter.js';
 /**
  * Highest power in watts one source of each scope can plausibly show. Chosen with a wide margin above the largest
  * parts shipping (server CPU packages near 500 W, accelerators near 1.2 kW, an 8-GPU node near 15 kW at the wall), so
- * that no real reading is ever dropped; a wall meter covering a whole rack needs a `rail` scope or its own limit.
+ * that no real reading is ever dropped; a wall meter covering a whole rack is beyond them (a declared limit only lowers them).
  */
 export const SCOPE_CEILING_W: Readonly<Record<Scope, number>> = {
   'cpu-package': 1000,
