@@ -13,12 +13,18 @@ export interface CounterLimits {
   maxRange: number | null;
   /** Joules per raw unit. */
   joulesPerUnit: number;
-  /** Highest power the source can plausibly show; a delta implying more is a reset or glitch. */
+  /** Highest power the source can plausibly show (its ceiling, ceiling.ts); a delta implying more is a reset or glitch, never added. */
   maxPlausiblePowerW: number;
 }
 
-/** Default plausibility bound: no single counter in a machine draws 10 kW. */
-export const DEFAULT_MAX_PLAUSIBLE_POWER_W = 10_000;
+/** The widest plausibility bound: no source of one machine, a whole node at the wall included, draws 20 kW (per-scope ceilings are in ceiling.ts). */
+export const DEFAULT_MAX_PLAUSIBLE_POWER_W = 20_000;
+
+/** Says how much power a raw delta over `dtS` seconds implies, for the reason of an implausible one. */
+function implied(raw: number, dtS: number, limits: CounterLimits): string {
+  const powerW = dtS > 0 ? (raw * limits.joulesPerUnit) / dtS : Infinity;
+  return `implies ${Number.isFinite(powerW) ? `${Number(powerW.toPrecision(4))} W` : 'infinite power'}, above the ${limits.maxPlausiblePowerW} W ceiling`;
+}
 
 /** Differences `next` against `prev` over `dtS` seconds; an impossible delta is a `reset`, never a number to add. */
 export function counterDelta(prev: number | null, next: number, dtS: number, limits: CounterLimits): CounterDelta {
@@ -38,12 +44,12 @@ export function counterDelta(prev: number | null, next: number, dtS: number, lim
     const delta = next - prev;
     return plausible(delta)
       ? { state: 'delta', delta }
-      : { state: 'reset', reason: `jump of ${delta} in ${dtS.toFixed(3)} s exceeds ${limits.maxPlausiblePowerW} W` };
+      : { state: 'reset', reason: `jump of ${delta} in ${dtS.toFixed(3)} s ${implied(delta, dtS, limits)}` };
   }
   if (limits.maxRange === null) return { state: 'reset', reason: `counter went back from ${prev} to ${next} (no known range)` };
   // One wrap: the counter ran from prev up to maxRange, restarted at 0 and reached next (the kernel's documented rule).
   const delta = next + limits.maxRange - prev;
   return plausible(delta)
     ? { state: 'wrapped', delta }
-    : { state: 'reset', reason: `counter went back from ${prev} to ${next}, more than one wrap could explain` };
+    : { state: 'reset', reason: `counter went back from ${prev} to ${next}: as one wrap it ${implied(delta, dtS, limits)}` };
 }

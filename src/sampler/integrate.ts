@@ -1,8 +1,15 @@
 import type { CpuTimes, SourceInfo } from '../sources/types.js';
-import { counterDelta, DEFAULT_MAX_PLAUSIBLE_POWER_W } from './counter.js';
+import { implausiblePower, powerCeiling } from './ceiling.js';
+import { counterDelta } from './counter.js';
+import { frozenReason } from './frozen.js';
 import type { SampleRecord } from './sampler.js';
 
-/** Per-source figures of one window, computed from that source's records between two bracketing reads. */
+/**
+ * Per-source figures of one window, computed from that source's records between two bracketing reads. Sensors that
+ * lie are caught here, the same way for every source: a counter that stands still for longer than it can (frozen.ts)
+ * has an unknown energy, and power that is negative or above the source's ceiling (ceiling.ts) is left out, never
+ * added (a gauge's reading is dropped, a counter's interval is a reset).
+ */
 
 /** What one source says about one window. */
 export interface SourceWindow {
@@ -55,14 +62,17 @@ function energyStart(info: SourceInfo, records: Rec[], what: string): { base: So
   return { base, used };
 }
 
-/** Differences a counter across a window: wraps corrected, impossible deltas dropped and flagged, never added. */
+/**
+ * Differences a counter across a window: wraps corrected, impossible deltas (a decrease without a known range, or a
+ * rise implying power above the source's ceiling) dropped and flagged, never added; a frozen counter gives no energy.
+ */
 export function integrateCounter(info: SourceInfo, records: Rec[]): SourceWindow {
   const { base, used } = energyStart(info, records, 'counter');
   if (base.reason) return base;
   const limits = {
     maxRange: info.maxRange ?? null,
     joulesPerUnit: info.joulesPerUnit ?? 1,
-    maxPlausiblePowerW: DEFAULT_MAX_PLAUSIBLE_POWER_W,
+    maxPlausiblePowerW: powerCeiling(info).watts,
   };
   let raw = 0;
   let wraps = 0;
@@ -86,6 +96,13 @@ export function integrateCounter(info: SourceInfo, records: Rec[]): SourceWindow
   }
   const spanS = (used[used.length - 1] as { tS: number }).tS - (used[0] as { tS: number }).tS;
   base.spanS = spanS;
+  const frozen = frozenReason(info, used);
+  if (frozen) {
+    // A still stretch longer than the counter can stand still: what it counted is not the window's energy, and 0 W is not its power.
+    base.reason = frozen;
+    base.warnings.push(`${info.id}: ${frozen}`);
+    return base;
+  }
   base.series = series;
   if (wraps > 0) base.warnings.push(`${info.id}: ${wraps} counter wrap(s) corrected`);
   if (resets.length > 0) {
@@ -104,13 +121,23 @@ export function integrateCounter(info: SourceInfo, records: Rec[]): SourceWindow
   return base;
 }
 
-/** Integrates a power gauge over the window with the trapezoid rule on measured timestamps. */
+/**
+ * Integrates a power gauge over the window with the trapezoid rule on measured timestamps; readings that are not a
+ * finite number of watts between 0 and the source's ceiling are dropped (the trapezoid bridges them) and flagged.
+ */
 export function integrateGauge(info: SourceInfo, records: Rec[]): SourceWindow {
-  // A reading that is not a finite, non-negative number of watts is as unreadable as a failed read: never integrated.
-  const readable = records.map((r) =>
-    r.value === null || (typeof r.value === 'number' && Number.isFinite(r.value) && r.value >= 0) ? r : { ...r, value: null, reason: `unusable power reading ${String(r.value)}` },
-  );
+  // An implausible reading is as unreadable as a failed read: never integrated.
+  const ceiling = powerCeiling(info);
+  const dropped: string[] = [];
+  const readable = records.map((r) => {
+    if (r.value === null) return r;
+    const why = implausiblePower(r.value, ceiling);
+    if (why === null) return r;
+    dropped.push(why);
+    return { ...r, value: null, reason: why };
+  });
   const { base, used } = energyStart(info, readable, 'gauge');
+  if (dropped.length > 0) base.warnings.push(`${info.id}: ${dropped.length} implausible power reading(s) left out, never integrated (${dropped[0]})`);
   if (base.reason) return base;
   let energyJ = 0;
   for (let i = 1; i < used.length; i++) {

@@ -81,7 +81,11 @@ function measurementOf(
   let energyJ: number | null = null;
   const missing = inTotal.filter((s) => s.energyJ === null);
   if (inTotal.length > 0 && missing.length === 0) energyJ = inTotal.reduce((sum, s) => sum + (s.energyJ as number), 0);
-  for (const s of missing) warnings.push(`${s.id}: no energy for this window (${s.reason}); the total is unknown`);
+  for (const s of missing) {
+    // A fault the source already warned about in full (a frozen counter) is named, not repeated.
+    const said = s.reason !== null && s.warnings.includes(`${s.id}: ${s.reason}`);
+    warnings.push(`${s.id}: no energy for this window (${said ? 'its warning says why' : s.reason}); the total is unknown`);
+  }
   const system = sources.find((s) => s.kind === 'utilization' && s.scope === 'cpu');
   const proc = sources.find((s) => s.kind === 'utilization' && s.scope === 'process');
   // The row's frequency and temperature are the CPU's: accelerators keep theirs in the per-source breakdown.

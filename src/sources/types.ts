@@ -46,6 +46,8 @@ export interface SourceInfo {
   maxRange?: number | null;
   /** Seconds between the sensor's own updates; windows shorter than two updates are flagged. */
   updatePeriodS?: number;
+  /** The device's own declared power limit in watts (a GPU's enforced limit), when known: power above 1.5× it is implausible. */
+  powerLimitW?: number;
   /** When set, this source reads the same thing as another one (an mmio mirror, a mirrored die) and never enters a total. */
   duplicateOf?: string;
   /** Least seconds between two periodic reads (slow-moving telemetry need not be read every tick); brackets always read. */

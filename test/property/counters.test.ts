@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { counterDelta, DEFAULT_MAX_PLAUSIBLE_POWER_W, type CounterLimits } from '../../src/sampler/counter.js';
+import { SCOPE_CEILING_W } from '../../src/sampler/ceiling.js';
+import { frozenAfterS } from '../../src/sampler/frozen.js';
 import { integrateCounter, integrateGauge } from '../../src/sampler/integrate.js';
 import type { SampleRecord } from '../../src/sampler/sampler.js';
 import type { SourceInfo } from '../../src/sources/types.js';
@@ -124,6 +126,21 @@ const counterInfoArb: fc.Arbitrary<SourceInfo> = fc
   .record({ maxRange, joulesPerUnit: fc.oneof(fc.constantFrom(1, 1e-6, 60, 3600, 3.6e6), fc.double({ min: 1e-9, max: 1e7, noNaN: true })) })
   .map((l) => counterInfo(l));
 
+/** Seconds of the longest run of equal consecutive readable values: the frozen-counter rule's input, computed here on its own. */
+function longestStillS(recs: SampleRecord[]): number {
+  const used = recs.filter((r) => r.value !== null);
+  let best = 0;
+  let from = used[0]?.tS ?? 0;
+  for (let i = 1; i < used.length; i++) {
+    if (used[i]!.value !== used[i - 1]!.value) from = used[i]!.tS;
+    else best = Math.max(best, used[i]!.tS - from);
+  }
+  return best;
+}
+
+/** A counter whose scope's ceiling (20 kW at the wall) is above every rise the arithmetic properties generate. */
+const wallCounter = (over: Partial<SourceInfo>): SourceInfo => counterInfo({ scope: 'system-wall', ...over });
+
 describe('property: integrateCounter', () => {
   it('never returns a negative, NaN or implausible energy, nor a negative power, from any sequence of reads', () => {
     fc.assert(
@@ -134,6 +151,7 @@ describe('property: integrateCounter', () => {
         if (w.energyJ === null) {
           // Fewer than two readable reads, or none of the counted time left (all at one instant, or every interval reset).
           if (readable.length < 2) expect(w.reason).toMatch(/readable sample/);
+          else if (longestStillS(recs as SampleRecord[]) > frozenAfterS(info)) expect(w.reason).toMatch(/frozen sensor, energy unknown$/);
           else expect(w.reason).toMatch(/no two readings .* at different times/);
           return;
         }
@@ -201,7 +219,14 @@ describe('property: integrateCounter', () => {
             recs.push({ tS: t, value: null, reason: 'EIO' });
           }
         }
-        const w = integrateCounter(counterInfo({ maxRange: null, joulesPerUnit: 1 }), recs);
+        const info = wallCounter({ maxRange: null, joulesPerUnit: 1 });
+        const w = integrateCounter(info, recs);
+        if (longestStillS(recs) > frozenAfterS(info)) {
+          // A counter standing still for longer than it can is frozen: unknown, whatever it counted.
+          expect(w.energyJ).toBeNull();
+          expect(w.reason).toMatch(/frozen sensor/);
+          return;
+        }
         // When every interval was a reset, no time is left to measure: the energy is unknown, never a made-up 0.
         if (countedS <= 1e-9) expect(w.energyJ).toBeNull();
         else expect(w.energyJ).toBe(rises);
@@ -230,7 +255,13 @@ describe('property: integrateCounter', () => {
           total += s.rise;
           recs.push({ tS: t, value });
         }
-        const w = integrateCounter(counterInfo({ maxRange: range, joulesPerUnit: 1 }), recs);
+        const info = wallCounter({ maxRange: range, joulesPerUnit: 1 });
+        const w = integrateCounter(info, recs);
+        if (longestStillS(recs) > frozenAfterS(info)) {
+          expect(w.energyJ).toBeNull();
+          expect(w.reason).toMatch(/frozen sensor/);
+          return;
+        }
         expect(w.energyJ).toBe(total);
         if (wraps > 0) expect(w.warnings.join(' ')).toMatch(new RegExp(`${wraps} counter wrap`));
         expect(w.warnings.join(' ')).not.toMatch(/impossible/);
@@ -240,7 +271,7 @@ describe('property: integrateCounter', () => {
   });
 });
 
-/** Gauge readings inside the source contract: finite watts, 0 to 1 MW. */
+/** Gauge readings a source may hand over: finite watts, 0 to 1 MW (above the gauge's 2 kW ceiling, they are dropped). */
 const watts = fc.oneof(fc.double({ min: 0, max: 1e6, noNaN: true }), fc.nat({ max: 2000 }));
 /** Gauge readings as garbage may reach the integrator: NaN, negative, infinite, huge. */
 const garbageWatts: fc.Arbitrary<number> = fc.oneof(
@@ -254,7 +285,12 @@ describe('property: integrateGauge', () => {
     fc.assert(
       fc.property(records(watts), (recs) => {
         const w = integrateGauge(gaugeInfo, recs as SampleRecord[]);
-        const used = recs.filter((r): r is { tS: number; value: number } => r.value !== null);
+        // Readings above the ceiling of the gauge's scope are left out and flagged, never integrated.
+        const ceilingW = SCOPE_CEILING_W[gaugeInfo.scope];
+        const dropped = recs.filter((r) => r.value !== null && r.value > ceilingW).length;
+        if (dropped > 0) expect(w.warnings.join(' ')).toMatch(new RegExp(`^g: ${dropped} implausible power reading`));
+        else expect(w.warnings.join(' ')).not.toMatch(/implausible/);
+        const used = recs.filter((r): r is { tS: number; value: number } => r.value !== null && r.value <= ceilingW);
         if (used.length < 2) {
           expect(w.energyJ).toBeNull();
           return;
