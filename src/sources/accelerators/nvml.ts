@@ -21,7 +21,7 @@ export interface NvmlOptions {
    * loader finds it); `off` turns NVML off, so nvidia-smi is used.
    */
   library?: string;
-  /** An NVML to call instead of loading the library (the tests' JavaScript fake). */
+  /** An NVML to call instead of loading the library (the tests' JavaScript fake); `library` is then not looked at. */
   api?: NvmlApi;
   /** Longest wait for one call while probing (default 10000 ms: without persistence mode, nvmlInit_v2 takes seconds). */
   probeTimeoutMs?: number;
@@ -41,10 +41,10 @@ type Failure = Extract<LaneResult<unknown>, { ok: false }>;
 
 /** Probes NVML: loads and initialises it, then one counter (or gauge) and three telemetry probes per GPU. */
 export async function probeNvml(ctx: SourceContext, options: NvmlOptions = {}): Promise<NvmlProbeResult> {
-  const setting = options.library ?? ctx.env[NVML_LIBRARY_ENV];
-  if (setting === 'off') return { usable: false, state: 'absent', reason: `turned off (${NVML_LIBRARY_ENV}=off)`, fix: null };
   let api = options.api;
   if (!api) {
+    const setting = options.library ?? ctx.env[NVML_LIBRARY_ENV];
+    if (setting === 'off') return { usable: false, state: 'absent', reason: `turned off (${NVML_LIBRARY_ENV}=off)`, fix: null };
     const where = await locateNvml(ctx.env, setting || undefined);
     if (!where.found) return { usable: false, state: 'absent', reason: where.reason, fix: null };
     const loaded = await loadNvmlLibrary(where.path);
