@@ -158,7 +158,11 @@ async function probeGpu(nvml: NvmlSession, index: number, ctx: SourceContext): P
   const gpu = `GPU ${index} ${name}${ids.length > 0 ? ` (${ids.join(', ')})` : ''}`;
   const migNote = mig ? 'MIG mode is on: this is the energy of the whole parent GPU, shared by all its instances' : null;
   const limitNote = limitMw !== null ? `, enforced power limit ${limitMw / 1000} W` : '';
-  const holder = (): { start(): Promise<void>; close(): Promise<void> } => nvml.lease.holder();
+  /** Start and close of one source: the first start holds NVML's init, the last close shuts it down. */
+  const holder = (): { start(): Promise<void>; close(): Promise<void> } => {
+    const { start, close } = nvml.lease.holder();
+    return { start, close };
+  };
 
   const probes: Probe[] = [];
   const what = `the energy counter of GPU ${index}`;
