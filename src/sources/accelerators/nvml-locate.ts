@@ -41,5 +41,5 @@ export async function locateNvml(env: NodeJS.ProcessEnv, override?: string): Pro
   for (const dir of ['/lib64', '/usr/lib64', '/lib', '/usr/lib', ...multiarch()]) {
     if (await exists(join(dir, NVML_SONAME))) return { found: true, path: NVML_SONAME };
   }
-  return { found: false, reason: `${NVML_SONAME} not found (LD_LIBRARY_PATH, /etc/ld.so.cache, /usr/lib…): no NVIDIA driver here` };
+  return { found: false, reason: `${NVML_SONAME} not found (LD_LIBRARY_PATH, /etc/ld.so.cache, /usr/lib…)` };
 }
