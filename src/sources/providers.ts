@@ -1,7 +1,7 @@
 import { cpus } from 'node:os';
 import { probeAmdGpu } from './accelerators/amd-gpu.js';
 import { probeNpu } from './accelerators/npu-smi.js';
-import { probeNvidia } from './accelerators/nvidia.js';
+import { probeNvidiaGpus } from './accelerators/nvidia-gpus.js';
 import { probeIpmi } from './bmc/ipmi.js';
 import { metersOf, type DiscoverOptions } from './context.js';
 import { probeCpufreq } from './cpu/cpufreq.js';
@@ -82,7 +82,8 @@ export const PROVIDERS: readonly Provider[] = [
   { family: 'cpu', id: 'thermal', probe: one(probeThermal) },
   { family: 'system', id: 'hwmon', probe: (ctx) => probeHwmon(ctx) },
   { family: 'system', id: 'battery', probe: (ctx) => probeBattery(ctx) },
-  { family: 'accelerators', id: 'nvidia', probe: (ctx) => probeNvidia(ctx) },
+  // NVML's energy counters first; nvidia-smi when the library cannot be loaded or initialised.
+  { family: 'accelerators', id: 'nvidia', probe: (ctx) => probeNvidiaGpus(ctx) },
   { family: 'accelerators', id: 'amd', probe: (ctx) => probeAmdGpu(ctx) },
   { family: 'accelerators', id: 'npu', probe: (ctx) => probeNpu(ctx) },
   { family: 'bmc', id: 'ipmi', probe: (ctx) => probeIpmi(ctx) },

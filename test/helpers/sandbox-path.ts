@@ -22,7 +22,10 @@ export function sandboxPath(): string {
   return dir;
 }
 
-/** This process's environment with PATH narrowed to the sandbox (plus `first`, searched before it). */
+/**
+ * This process's environment with PATH narrowed to the sandbox (plus `first`, searched before it), and NVML turned
+ * off: the loader would otherwise find a GPU host's real libnvidia-ml.so.1 (tests of NVML name their fake library).
+ */
 export function sandboxEnv(first: string[] = [], extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return { ...process.env, PATH: [...first, sandboxPath()].join(delimiter), ...extra };
+  return { ...process.env, PATH: [...first, sandboxPath()].join(delimiter), WATTBENCH_NVML_LIBRARY: 'off', ...extra };
 }
