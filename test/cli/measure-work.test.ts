@@ -181,6 +181,13 @@ describe('work in tokens through compare, check and ab', () => {
       ['tokens', 1],
     ]);
     expectOneLine(await cli(['check', '--baseline', m1, '--current', m3]), /no benchmark in common/);
+
+    const html = join(dir, 'units-report.html');
+    const report = await cli(['report', m1, m2, '--out', html]);
+    expect(report.code, report.stderr).toBe(0);
+    const page = await readFile(html, 'utf8');
+    expect(page).toMatch(/tokens\/J/);
+    expect(page).toMatch(/tokens\/s/);
   });
 
   it('ab gives every run its own work file, and refuses to compare work in different units', async () => {
