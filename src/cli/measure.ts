@@ -49,7 +49,8 @@ export async function measureAction(argv: string[], flags: MeasureFlags, io: Io)
   await assertOutFreeFor(flags.out, io);
   const session = await Session.open(options);
   const run = session.newRun(flags.label, { command: argv, repeat, intervalMs: flags.interval, sysfs: flags.sysfs, procfs: flags.procfs, estimate: options.estimate, ...(work.work !== undefined ? { work: work.work } : {}), ...(work.unit !== undefined ? { workUnit: work.unit } : {}), skipS });
-  io.err(`wattbench: measuring ${JSON.stringify(argv.join(' '))} x${repeat}; energy: ${run.rule.description}\n`);
+  const skipping = skipS > 0 ? `; each window starts ${skipS} s into its run (--skip)` : '';
+  io.err(`wattbench: measuring ${JSON.stringify(argv.join(' '))} x${repeat}${skipping}; energy: ${run.rule.description}\n`);
   const interrupt = installInterrupt(io);
   try {
     await measureCommand(session, argv, {

@@ -128,6 +128,7 @@ describe('measure --skip S', () => {
     expect(r.code, r.stderr).toBe(0);
     const w = (JSON.parse(r.stdout) as { windows: JsonWindow[] }).windows[0]!;
     expect(w.valid).toBe(true);
+    expect(r.stderr).toMatch(/x1; each window starts 1 s into its run \(--skip\); energy: /);
     // The measured part starts after the step: its energy is exactly the integral of 30 W over it.
     expect(w.powerW).toBeCloseTo(30, 9);
     expect(w.energyJ).toBeCloseTo(30 * w.durationS, 9);
