@@ -1,6 +1,7 @@
 /** wattbench's public library API (re-exports only). */
 export { measure, type MeasureOptions } from './runner/api.js';
 export { measureCommand, type CommandOptions } from './runner/command.js';
+export { WORK_FILE_ENV, parseWorkFile, windowWork, type WorkSpec, type WorkFileResult } from './runner/work-file.js';
 export { measureFunction } from './runner/function.js';
 export { measureBench } from './runner/bench.js';
 export { runKernel, checksumProblem, type KernelRunOptions } from './runner/kernel.js';

@@ -62,7 +62,8 @@ export interface MetricSpec {
 
 /** Where a metric's values come from for a benchmark of this kind and work unit. */
 export function metricSpec(metric: Metric, kind: BenchmarkIdentity['kind'], workUnit: BenchmarkIdentity['workUnit']): MetricSpec {
-  const perRun = kind === 'command';
+  // A command counted in runs is timed per run; one that counts its work in its own units (tokens) is a rate, like a kernel.
+  const perRun = kind === 'command' && workUnit === 'run';
   switch (metric) {
     case 'time':
       return perRun

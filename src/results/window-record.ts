@@ -16,6 +16,8 @@ export interface WindowRecord extends Measurement, BenchmarkIdentity {
   signal: string | null;
   /** Why a kernel's `processCpuS` is null; absent otherwise. */
   processCpuReason?: string;
+  /** A command's `--skip` cut (seconds left out, whole run time, whole work); absent without `--skip`. */
+  skip?: { skipS: number; runDurationS: number; runWork: number };
   /** Present where the window has it (kernels): null when no idle baseline was taken. */
   idlePowerW?: number | null;
   valid: boolean;
@@ -50,6 +52,7 @@ export function windowRecord(w: Window): WindowRecord {
     checksum: kernel?.checksum ?? null,
     exitCode: command?.exitCode ?? null,
     signal: command?.signal ?? null,
+    ...(command?.skip ? { skip: command.skip } : {}),
     ...(w.idlePowerW !== undefined ? { idlePowerW: w.idlePowerW } : {}),
     valid: w.valid,
   };

@@ -4,7 +4,7 @@ import { systemClock, type Clock } from '../clock.js';
 import { Sampler } from '../sampler/sampler.js';
 import { readingPolicy } from '../sampler/policy.js';
 import { totalRule } from '../sampler/total.js';
-import { WindowMeter, type Measurement } from '../sampler/window.js';
+import { WindowMeter, type Measurement, type OpenWindow } from '../sampler/window.js';
 import { discoverSources, sourceContext, type DiscoverOptions } from '../sources/discover.js';
 import { selectSources, type SourceChoice } from '../sources/select.js';
 import type { Probe, Source, SourceContext } from '../sources/types.js';
@@ -64,15 +64,26 @@ export class Session {
     return new Session(probes, sources, context, options.intervalMs ?? 100, clock);
   }
 
-  /** Measures one window around `work`; the window ends when `work` settles. */
-  async measure<T>(work: () => Promise<T>): Promise<{ measurement: Measurement; result: T }> {
+  /**
+   * Measures one window around `work`; the window ends when `work` settles. With `skipS`, the window opens `skipS`
+   * seconds after `work` started (its first seconds are left out); `runS` is then how long `work` ran in all, and
+   * `skipped` is false when it ended before `skipS` (the measurement then covers the whole of its short run).
+   */
+  async measure<T>(work: () => Promise<T>, options: { skipS?: number } = {}): Promise<{ measurement: Measurement; result: T; runS: number; skipped: boolean }> {
+    const skipS = options.skipS ?? 0;
     const open = await this.meter.open();
     let endS = 0;
+    let late: Promise<OpenWindow> | null = null;
+    const timer = skipS > 0 ? this.clock.setTimer(() => void (late = this.meter.open()), skipS * 1000) : null;
     const result = await work().finally(() => {
       endS = this.clock.nowS();
+      timer?.cancel();
     });
-    const measurement = await this.meter.close(open, endS);
-    return { measurement, result };
+    const steady = late === null ? null : await (late as Promise<OpenWindow>);
+    // A window that opened as the work ended (its bracketing read straddled the end) has nothing to measure either.
+    const window = steady !== null && steady.startS < endS ? steady : open;
+    const measurement = await this.meter.close(window, endS);
+    return { measurement, result, runS: endS - open.startS, skipped: skipS > 0 && window !== open };
   }
 
   /** Starts the record of a run in this session: a fresh id, the machine name, its probes and total rule, no windows yet. */

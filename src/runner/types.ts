@@ -53,6 +53,11 @@ export interface CommandWindow extends WindowBase {
   exitCode: number | null;
   /** Signal that ended the command, or null. */
   signal: string | null;
+  /**
+   * With `--skip`: the seconds left out at the start, the command's whole run time, and the work it did in all (the
+   * window's `durationS`, energy and `work` are those of the measured part). Absent without `--skip`.
+   */
+  skip?: { skipS: number; runDurationS: number; runWork: number };
 }
 
 /** A window around a library caller's own function or tinybench task, run on this thread. */
