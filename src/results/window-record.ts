@@ -39,6 +39,10 @@ export function windowRecord(w: Window): WindowRecord {
     tempC: w.tempC,
     sources: w.sources,
     warnings: w.warnings,
+    // Windows recorded before fidelity and coverage existed (and literals in tests) have neither: unknown, not absent.
+    fidelity: w.fidelity ?? null,
+    coveragePct: w.coveragePct ?? null,
+    minWindowS: w.minWindowS ?? null,
     ...(kernel?.processCpuReason !== undefined ? { processCpuReason: kernel.processCpuReason } : {}),
     benchmark: w.benchmark,
     kind: w.kind,
