@@ -142,7 +142,8 @@ export function shortWindowWarning(durationS: number, inTotal: ReadonlyArray<Pic
   if (slowest === null || !(durationS < slowest.minWindowS)) return null;
   const periodS = slowest.minWindowS / MIN_UPDATES_PER_WINDOW;
   return (
-    `window of ${durationS.toFixed(3)} s is shorter than ${MIN_UPDATES_PER_WINDOW} updates of ${slowest.id} (one every ${Number(periodS.toPrecision(3))} s): ` +
-    `a window must last at least ${Number(slowest.minWindowS.toPrecision(3))} s`
+    // No duration in the text: the same warning on every repetition is printed once.
+    `window shorter than ${MIN_UPDATES_PER_WINDOW} updates of ${slowest.id} (one every ${Number(periodS.toPrecision(2))} s): ` +
+    `a window must last at least ${Number(slowest.minWindowS.toPrecision(2))} s`
   );
 }
