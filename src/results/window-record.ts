@@ -39,10 +39,6 @@ export function windowRecord(w: Window): WindowRecord {
     tempC: w.tempC,
     sources: w.sources,
     warnings: w.warnings,
-    // Windows recorded before fidelity and coverage existed (and literals in tests) have neither: unknown, not absent.
-    fidelity: w.fidelity ?? null,
-    coveragePct: w.coveragePct ?? null,
-    minWindowS: w.minWindowS ?? null,
     ...(kernel?.processCpuReason !== undefined ? { processCpuReason: kernel.processCpuReason } : {}),
     benchmark: w.benchmark,
     kind: w.kind,
@@ -56,5 +52,9 @@ export function windowRecord(w: Window): WindowRecord {
     signal: command?.signal ?? null,
     ...(w.idlePowerW !== undefined ? { idlePowerW: w.idlePowerW } : {}),
     valid: w.valid,
+    // Last, so the documents' earlier keys keep their order; a window built without them reads as unknown, not absent.
+    fidelity: w.fidelity ?? null,
+    coveragePct: w.coveragePct ?? null,
+    minWindowS: w.minWindowS ?? null,
   };
 }
