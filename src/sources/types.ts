@@ -153,6 +153,7 @@ export interface SourceContext {
  * `counter` and a gauge `instant`; sources without energy (utilization, telemetry) have none (null).
  */
 export function fidelityOf(info: Pick<SourceInfo, 'kind' | 'quality' | 'fidelity'>): Fidelity | null {
+  if (info.kind !== 'counter' && info.kind !== 'gauge') return null;
   if (info.quality === 'estimated') return 'estimated';
   if (info.fidelity !== undefined) return info.fidelity;
   if (info.kind === 'counter') return 'counter';
