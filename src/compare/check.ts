@@ -30,6 +30,7 @@ import type { BenchmarkIdentity } from '../runner/types.js';
 import type { Quality } from '../sources/types.js';
 import { benchmarkLabel } from './join.js';
 import { MAX_VALUES_PER_SIDE, resamplesFor, thin } from './thin.js';
+import { fidelityNote } from './fidelity.js';
 
 /** A metric the gate can compare. */
 export type Metric = 'time' | 'energy' | 'work_per_j';
@@ -336,6 +337,8 @@ export function checkResults(baseline: ResultSet, current: ResultSet, options: C
         continue;
       }
       entries.push(...checkGroups(b, c, metricsFor(b, c, options.metrics, notes), options));
+      const fidelity = fidelityNote(b, c);
+      if (fidelity) notes.push(fidelity);
     }
     for (const c of cs) {
       // A version missing from the baseline is already named by the baseline's version mismatch.

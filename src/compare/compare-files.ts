@@ -47,5 +47,6 @@ export async function compareFiles(files: readonly string[], options: CompareFil
     baseline = machines[0];
   }
   const result = compareResults(set, { ...(baseline !== undefined ? { baseline } : {}), ...(options.seed !== undefined ? { seed: options.seed } : {}) });
-  return { ...result, readNotes: set.notes };
+  // The notes of the comparison go where the CLI prints the reader's, on stderr for every format.
+  return { ...result, readNotes: [...set.notes, ...result.notes] };
 }

@@ -20,6 +20,7 @@ import type { BenchmarkIdentity } from '../runner/types.js';
 import type { Quality } from '../sources/types.js';
 import { benchmarkLabel, type GroupExclusion, joinAcrossMachines } from './join.js';
 import { MIN_RESAMPLES, resamplesFor, thin } from './thin.js';
+import { machineFidelityNote } from './fidelity.js';
 
 /** Values per side above which `compare` resamples subsamples (see `ratioSummary`). */
 export const COMPARE_MAX_PER_SIDE = 200;
@@ -101,6 +102,8 @@ export interface CompareResult {
   files: FileSummary[];
   /** Seed of the bootstrap intervals. */
   seed: number;
+  /** Remarks on what was compared less exactly (machines whose energy fidelity differs); empty when none. */
+  notes: string[];
 }
 
 /** Options of `compareResults`. */
@@ -218,5 +221,6 @@ export function compareResults(set: ResultSet, options: CompareResultsOptions = 
     excludedRows: set.files.flatMap((f) => f.excluded),
     files: set.files,
     seed,
+    notes: [machineFidelityNote(joined.benchmarks.flatMap((b) => b.groups))].filter((n): n is string => n !== null),
   };
 }

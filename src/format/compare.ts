@@ -163,6 +163,7 @@ export function compareJson(result: CompareResult): Record<string, unknown> {
     scores: result.scores,
     notScored: result.notScored,
     excluded: { groups: result.excludedGroups, rows: result.excludedRows },
+    notes: result.notes ?? [],
     files: result.files.map((f) => ({ file: f.file, rows: f.rows, used: f.used, machines: f.machines })),
   };
 }

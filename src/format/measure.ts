@@ -1,5 +1,6 @@
 import type { Window } from '../runner/types.js';
 import { summarize } from '../stats/descriptive.js';
+import { MIN_UPDATES_PER_WINDOW } from '../sampler/updates.js';
 import { num, pct, table } from './text.js';
 
 /** The exit cell of a window: a command's exit code, else the signal that ended it; `-` for anything else. */
@@ -16,12 +17,14 @@ export function measureSummary(windows: Window[]): string {
     num(w.energyJ),
     num(w.powerW),
     w.quality,
+    w.fidelity ?? '-',
+    num(w.coveragePct, 3),
     num(w.cpuUtilPct, 3),
     num(w.processCpuS, 3),
     exitCell(w),
     w.valid ? 'yes' : 'NO',
   ]);
-  const lines = [table(['rep', 'duration_s', 'energy_j', 'power_w', 'quality', 'cpu_util_%', 'proc_cpu_s', 'exit', 'valid'], rows)];
+  const lines = [table(['rep', 'duration_s', 'energy_j', 'power_w', 'quality', 'fidelity', 'cover_%', 'cpu_util_%', 'proc_cpu_s', 'exit', 'valid'], rows)];
   const first = windows[0];
   if (first) {
     lines.push(`source: ${first.source}${first.quality === 'estimated' ? ' (ESTIMATED, not measured)' : ''}`);
@@ -32,8 +35,20 @@ export function measureSummary(windows: Window[]): string {
     lines.push(stat('duration', 's', windows.map((w) => w.durationS)));
     lines.push(stat('energy', 'J', windows.map((w) => w.energyJ)));
     lines.push(stat('power', 'W', windows.map((w) => w.powerW)));
+    const least = leastWindowLine(windows);
+    if (least) lines.push(least);
   }
   const warnings = [...new Set(windows.flatMap((w) => w.warnings))];
   for (const w of warnings) lines.push(`warning: ${w}`);
   return lines.join('\n');
+}
+
+/**
+ * How long a window must be (README, "Fidelity and coverage"): the line shown when a window was shorter than
+ * `MIN_UPDATES_PER_WINDOW` updates of the slowest source in its total, else null.
+ */
+export function leastWindowLine(windows: readonly Window[]): string | null {
+  const least = Math.max(0, ...windows.map((w) => w.minWindowS ?? 0));
+  if (!(least > 0) || !windows.some((w) => w.durationS < (w.minWindowS ?? 0))) return null;
+  return `window too short: a window must last at least ${num(least, 3)} s (${MIN_UPDATES_PER_WINDOW} updates of the slowest energy source); make the command run longer`;
 }

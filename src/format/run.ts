@@ -2,6 +2,7 @@ import type { IdleBaseline } from '../runner/suite.js';
 import type { Window } from '../runner/types.js';
 import { derived } from '../results/schema.js';
 import { summarize } from '../stats/descriptive.js';
+import { weakestFidelity } from '../sources/types.js';
 import { num, pct, table } from './text.js';
 
 /** The printed summary: per kernel and thread count, medians over repetitions and the throughput CV. */
@@ -27,11 +28,13 @@ export function suiteSummary(windows: readonly Window[], idle: IdleBaseline): st
       num(summarize(power).median),
       `${num(summarize(perJ).median)} ${first.workUnit}/J`,
       first.quality,
+      // The weakest over the repetitions: one window of lower fidelity makes the figure less exact.
+      weakestFidelity(ws.map((w) => w.fidelity ?? null)) ?? '-',
       pct(t.cv),
       ws.every((w) => w.valid) ? 'yes' : 'NO',
     ]);
   }
-  const lines = [table(['kernel', 'threads', 'throughput', 'power_w', 'work_per_j', 'quality', 'cv', 'valid'], rows)];
+  const lines = [table(['kernel', 'threads', 'throughput', 'power_w', 'work_per_j', 'quality', 'fidelity', 'cv', 'valid'], rows)];
   lines.push(`idle power: ${num(idle.powerW)} W (before ${num(idle.beforeW)}, after ${num(idle.afterW)}); work per joule uses gross energy`);
   if (windows.some((w) => w.quality === 'estimated')) lines.push('energy is ESTIMATED from CPU utilization (no readable sensor): work per joule here is ~ throughput / constant');
   const warnings = [...new Set(windows.flatMap((w) => w.warnings).filter((x) => !x.startsWith('energy is ESTIMATED')))];

@@ -115,7 +115,7 @@ function sourcesCell(m: MachineInfo): string {
   const ok = m.sources.filter((s) => s.state === 'ok');
   const bad = m.sources.filter((s) => s.state !== 'ok');
   const chips = ok
-    .map((s) => `<span class="chip${s.quality === 'estimated' ? ' est' : ''}" title="${e(s.description ?? '')}">${e(s.id)} · ${e(s.scope)}${s.quality === 'estimated' ? ' · ESTIMATED' : ''}</span>`)
+    .map((s) => `<span class="chip${s.quality === 'estimated' ? ' est' : ''}" title="${e(s.description ?? '')}">${e(s.id)} · ${e(s.scope)}${s.quality === 'estimated' ? ' · ESTIMATED' : s.fidelity ? ` · ${e(s.fidelity)}` : ''}</span>`)
     .join(' ');
   const unusable = bad.length
     ? `<details><summary>${bad.length} not usable</summary><ul>${bad.map((s) => `<li><code>${e(s.id)}</code> ${e(s.state)}${s.reason ? `: ${e(s.reason)}` : ''}</li>`).join('')}</ul></details>`

@@ -23,6 +23,8 @@ export interface SidecarProbe {
   state: string;
   reason: string | null;
   description: string | null;
+  /** The source's fidelity (`counter`, `instant`, `averaged`, `estimated`), or null when the sidecar predates it or it has none. */
+  fidelity: string | null;
 }
 
 /** One energy source in the typical window: its energy and its power over time. */
@@ -139,6 +141,7 @@ function probeOf(v: unknown): SidecarProbe | null {
     state: str(v.state) ?? 'unknown',
     reason: str(v.reason),
     description: str(v.description),
+    fidelity: str(v.fidelity),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { Probe } from '../sources/types.js';
+import { fidelityOf, type Fidelity, type Probe } from '../sources/types.js';
 
 /** A probe as recorded in a sidecar and printed by `sources --json` (no live source object). */
 export interface ProbeRecord {
@@ -12,6 +12,10 @@ export interface ProbeRecord {
   description: Probe['info']['description'];
   duplicateOf?: string;
   model?: NonNullable<Probe['info']['model']>;
+  /** How directly the source's energy follows the hardware (`fidelityOf`); null for sources without energy. */
+  fidelity: Fidelity | null;
+  /** For an averaged gauge, the seconds the device averages over, when known. */
+  averagingS?: number;
 }
 
 /** The record of a probe. */
@@ -27,5 +31,7 @@ export function probeRecord(p: Probe): ProbeRecord {
     description: p.info.description,
     ...(p.info.duplicateOf ? { duplicateOf: p.info.duplicateOf } : {}),
     ...(p.info.model ? { model: p.info.model } : {}),
+    fidelity: fidelityOf(p.info),
+    ...(p.info.averagingS !== undefined ? { averagingS: p.info.averagingS } : {}),
   };
 }

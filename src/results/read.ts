@@ -11,7 +11,7 @@ import { open, stat } from 'node:fs/promises';
 import { csvRecords, CsvSyntaxError } from './csv-records.js';
 import { UsageError } from '../errors.js';
 import type { BenchmarkIdentity, WindowKind } from '../runner/types.js';
-import type { Quality } from '../sources/types.js';
+import { FIDELITIES, type Fidelity, type Quality } from '../sources/types.js';
 import { COLUMNS, SCHEMA_VERSION, type Row } from './schema.js';
 
 
@@ -56,6 +56,10 @@ export interface ResultRow extends BenchmarkIdentity {
   workPerJ: number | null;
   /** The warnings cell (why a window is invalid), or null. */
   warnings: string | null;
+  /** The weakest fidelity in the row's total, or null when unknown (an empty cell, or a file older than the column). */
+  fidelity: Fidelity | null;
+  /** The total's coverage in percent, or null when unknown (as `fidelity`). */
+  coveragePct: number | null;
 }
 
 /** The repetitions of one benchmark configuration (and, unless pooled, one machine): numeric series only. */
@@ -77,6 +81,8 @@ export interface GroupSamples extends BenchmarkIdentity {
   source: string;
   /** Where each quality was first seen among the valid rows: more than one key means the group mixes qualities. */
   qualities: Partial<Record<Quality, Where>>;
+  /** Where each known fidelity was first seen among the valid rows (rows of unknown fidelity are not keyed). */
+  fidelities: Partial<Record<Fidelity, Where>>;
   /** First row of the group. */
   first: Where;
   /** Valid rows folded in. */
@@ -184,6 +190,7 @@ export class GroupAccumulator {
         quality: row.quality,
         source: row.source,
         qualities: {},
+        fidelities: {},
         first: where,
         n: 0,
         invalid: 0,
@@ -205,6 +212,7 @@ export class GroupAccumulator {
     }
     group.n++;
     group.qualities[row.quality] ??= where;
+    if (row.fidelity !== null) group.fidelities[row.fidelity] ??= where;
     if (row.checksum !== null) {
       if (group.checksum === null) group.checksum = row.checksum;
       else if (row.checksum !== group.checksum) group.otherChecksum ??= { ...where, checksum: row.checksum };
@@ -259,6 +267,8 @@ export function resultRowOf(row: Row): ResultRow {
     powerW: number(row.power_w),
     workPerJ: number(row.work_per_j),
     warnings: text(row.warnings),
+    fidelity: (FIDELITIES as readonly unknown[]).includes(row.fidelity) ? (row.fidelity as Fidelity) : null,
+    coveragePct: number(row.coverage_pct),
   };
 }
 
@@ -296,7 +306,7 @@ interface Columns {
 const READ_COLUMNS = [
   'schema_version', 'run_id', 'machine', 'benchmark', 'kind', 'threads', 'work_unit', 'version', 'checksum', 'quality', 'source', 'valid',
   'duration_s', 'work', 'throughput_per_s', 'energy_j', 'power_w', 'work_per_j', 'warnings', 'repetition', 'idle_power_w', 'net_energy_j',
-  'cpu_util_pct',
+  'cpu_util_pct', 'fidelity', 'coverage_pct',
 ] as const;
 
 function columnsOf(header: string[]): Columns {
@@ -367,6 +377,11 @@ function oneOfCell<T extends string>(record: string[], columns: Columns, name: s
   return value as T;
 }
 
+/** A cell that is empty (unknown) or one of `allowed`. */
+function optionalOneOfCell<T extends string>(record: string[], columns: Columns, name: string, where: Where, allowed: readonly T[]): T | null {
+  return cellOf(record, columns, name) === '' ? null : oneOfCell(record, columns, name, where, allowed);
+}
+
 const VALID_WORDS = ['true', 'false'] as const;
 
 /** Validates and types the cells of one data row; throws a UsageError naming file and line on any bad cell. */
@@ -400,6 +415,9 @@ function parseRow(record: string[], columns: Columns, where: Where): ResultRow {
     powerW: numberCell(record, columns, 'power_w', where, false, 0),
     workPerJ: numberCell(record, columns, 'work_per_j', where, false, 0),
     warnings: optionalTextCell(record, columns, 'warnings'),
+    // Files written before these columns existed lack them: their rows read as unknown fidelity and coverage.
+    fidelity: optionalOneOfCell(record, columns, 'fidelity', where, FIDELITIES),
+    coveragePct: numberCell(record, columns, 'coverage_pct', where, false, 0),
   };
   numberCell(record, columns, 'idle_power_w', where, false, 0);
   numberCell(record, columns, 'net_energy_j', where, false, null);

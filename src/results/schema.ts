@@ -37,6 +37,8 @@ export const COLUMNS = [
   'temp_c',
   'exit_code',
   'warnings',
+  'fidelity',
+  'coverage_pct',
 ] as const;
 
 /** One CSV row: a value per column; null becomes an empty cell. */
@@ -60,6 +62,9 @@ export const SOURCE_COLUMNS = [
   'value',
   'samples',
   'reason',
+  'fidelity',
+  'update_period_s',
+  'coverage_pct',
 ] as const;
 
 /** One long-format row. */
@@ -115,6 +120,8 @@ export function windowToRow(run: Pick<RunResult, 'runId' | 'machine'>, window: W
     temp_c: round(w.tempC),
     exit_code: w.exitCode,
     warnings: w.warnings.length ? w.warnings.join('; ') : null,
+    fidelity: w.fidelity,
+    coverage_pct: round(w.coveragePct),
   };
 }
 
@@ -138,5 +145,8 @@ export function windowToSourceRows(run: Pick<RunResult, 'runId' | 'machine'>, w:
     value: round(s.value),
     samples: s.samples,
     reason: s.reason,
+    fidelity: s.fidelity ?? null,
+    update_period_s: round(s.updatePeriodS),
+    coverage_pct: round(s.coveragePct),
   }));
 }

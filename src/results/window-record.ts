@@ -55,5 +55,9 @@ export function windowRecord(w: Window): WindowRecord {
     ...(command?.skip ? { skip: command.skip } : {}),
     ...(w.idlePowerW !== undefined ? { idlePowerW: w.idlePowerW } : {}),
     valid: w.valid,
+    // Last, so the documents' earlier keys keep their order; a window built without them reads as unknown, not absent.
+    fidelity: w.fidelity ?? null,
+    coveragePct: w.coveragePct ?? null,
+    minWindowS: w.minWindowS ?? null,
   };
 }

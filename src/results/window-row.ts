@@ -32,5 +32,7 @@ export function windowResultRow(run: Pick<RunResult, 'runId' | 'machine'>, windo
     powerW: round(w.powerW),
     workPerJ: round(workPerJ),
     warnings: text(w.warnings.join('; ')),
+    fidelity: w.fidelity,
+    coveragePct: round(w.coveragePct),
   };
 }

@@ -1,8 +1,9 @@
-import type { CpuTimes, SourceInfo } from '../sources/types.js';
+import { fidelityOf, type CpuTimes, type Fidelity, type SourceInfo } from '../sources/types.js';
 import { implausiblePower, powerCeiling } from './ceiling.js';
 import { counterDelta } from './counter.js';
 import { frozenReason } from './frozen.js';
 import type { SampleRecord } from './sampler.js';
+import { minWindowS, updateStats } from './updates.js';
 
 /**
  * Per-source figures of one window, computed from that source's records between two bracketing reads. Sensors that
@@ -17,6 +18,14 @@ export interface SourceWindow {
   kind: SourceInfo['kind'];
   scope: SourceInfo['scope'];
   quality: SourceInfo['quality'];
+  /** How directly the energy follows the hardware (`fidelityOf`); null for sources without energy. */
+  fidelity: Fidelity | null;
+  /** Energy sources: median seconds between distinct consecutive values among the reads (updates.ts), or null. */
+  updatePeriodS: number | null;
+  /** Energy sources: share of the window spanned by the distinct updates, 0–100 (updates.ts), or null. */
+  coveragePct: number | null;
+  /** Energy sources: the shortest window spanning `MIN_UPDATES_PER_WINDOW` of this sensor's updates (updates.ts), or null when unknown. */
+  minWindowS: number | null;
   /** Energy in joules (counters and gauges), or null with `reason`. */
   energyJ: number | null;
   /** Average power in watts over the covered time, or null. */
@@ -54,10 +63,16 @@ function coverageWarning(records: Rec[], used: Array<{ tS: number }>, label: str
 }
 
 /** The readable records of an energy source, and its window with a reason already set when fewer than two remain. */
-function energyStart(info: SourceInfo, records: Rec[], what: string): { base: SourceWindow; used: Array<{ tS: number; value: number }> } {
+function energyStart(info: SourceInfo, records: Rec[], what: string, durationS: number | undefined): { base: SourceWindow; used: Array<{ tS: number; value: number }> } {
   const base = windowBase(info);
   const used = valid<number>(records);
   base.samples = used.length;
+  const first = used[0];
+  const last = used[used.length - 1];
+  const stats = updateStats(used, durationS ?? (first && last ? last.tS - first.tS : 0));
+  base.updatePeriodS = stats.updatePeriodS;
+  base.coveragePct = stats.coveragePct;
+  base.minWindowS = minWindowS(stats.sensorPeriodS, info);
   if (used.length < 2) base.reason = `${used.length} readable sample(s) in the window; a ${what} needs 2${firstReason(records)}`;
   return { base, used };
 }
@@ -66,8 +81,8 @@ function energyStart(info: SourceInfo, records: Rec[], what: string): { base: So
  * Differences a counter across a window: wraps corrected, impossible deltas (a decrease without a known range, or a
  * rise implying power above the source's ceiling) dropped and flagged, never added; a frozen counter gives no energy.
  */
-export function integrateCounter(info: SourceInfo, records: Rec[]): SourceWindow {
-  const { base, used } = energyStart(info, records, 'counter');
+export function integrateCounter(info: SourceInfo, records: Rec[], durationS?: number): SourceWindow {
+  const { base, used } = energyStart(info, records, 'counter', durationS);
   if (base.reason) return base;
   const limits = {
     maxRange: info.maxRange ?? null,
@@ -125,7 +140,7 @@ export function integrateCounter(info: SourceInfo, records: Rec[]): SourceWindow
  * Integrates a power gauge over the window with the trapezoid rule on measured timestamps; readings that are not a
  * finite number of watts between 0 and the source's ceiling are dropped (the trapezoid bridges them) and flagged.
  */
-export function integrateGauge(info: SourceInfo, records: Rec[]): SourceWindow {
+export function integrateGauge(info: SourceInfo, records: Rec[], durationS?: number): SourceWindow {
   // An implausible reading is as unreadable as a failed read: never integrated.
   const ceiling = powerCeiling(info);
   const dropped: string[] = [];
@@ -136,7 +151,7 @@ export function integrateGauge(info: SourceInfo, records: Rec[]): SourceWindow {
     dropped.push(why);
     return { ...r, value: null, reason: why };
   });
-  const { base, used } = energyStart(info, readable, 'gauge');
+  const { base, used } = energyStart(info, readable, 'gauge', durationS);
   if (dropped.length > 0) base.warnings.push(`${info.id}: ${dropped.length} implausible power reading(s) left out, never integrated (${dropped[0]})`);
   if (base.reason) return base;
   let energyJ = 0;
@@ -211,9 +226,9 @@ export function summarizeTelemetry(info: SourceInfo, records: Rec[]): SourceWind
 export function integrate(info: SourceInfo, records: Rec[], durationS: number): SourceWindow {
   switch (info.kind) {
     case 'counter':
-      return integrateCounter(info, records);
+      return integrateCounter(info, records, durationS);
     case 'gauge':
-      return integrateGauge(info, records);
+      return integrateGauge(info, records, durationS);
     case 'utilization':
       return integrateUtilization(info, records, durationS);
     default:
@@ -227,6 +242,10 @@ function windowBase(info: SourceInfo): SourceWindow {
     kind: info.kind,
     scope: info.scope,
     quality: info.quality,
+    fidelity: fidelityOf(info),
+    updatePeriodS: null,
+    coveragePct: null,
+    minWindowS: null,
     energyJ: null,
     powerW: null,
     value: null,

@@ -1,8 +1,9 @@
-import type { SourceInfo } from '../sources/types.js';
+import { weakestFidelity, type Fidelity, type SourceInfo } from '../sources/types.js';
 import { systemClock, type Clock } from '../clock.js';
 import { alignToDuration, integrate, type SourceWindow } from './integrate.js';
 import type { Mark, Sampler } from './sampler.js';
 import { totalRule, type TotalRule } from './total.js';
+import { MIN_UPDATES_PER_WINDOW } from './updates.js';
 
 /** A measured interval: energy per source, the total by the declared rule, utilization and telemetry. */
 export interface Measurement {
@@ -15,6 +16,12 @@ export interface Measurement {
   quality: TotalRule['quality'];
   /** The ids the total adds, joined with `+`. */
   source: string;
+  /** The weakest fidelity among the sources in the total (estimated < averaged < instant < counter), or null when none. */
+  fidelity: Fidelity | null;
+  /** The total's coverage: the least coverage (updates.ts) among its sources, 0–100, or null when unknown. */
+  coveragePct: number | null;
+  /** The shortest window that spans `MIN_UPDATES_PER_WINDOW` updates of every source in the total, or null when unknown. */
+  minWindowS: number | null;
   /** System CPU utilization %, of all CPUs. */
   cpuUtilPct: number | null;
   stealPct: number | null;
@@ -95,6 +102,8 @@ function measurementOf(
     const model = infos.find((i) => rule.ids.includes(i.id))?.model;
     warnings.push(`energy is ESTIMATED${model ? ` by model ${model.id}` : ''}, not measured`);
   }
+  const short = shortWindowWarning(durationS, inTotal);
+  if (short) warnings.push(short);
   const scripted = rule.ids.filter(isScripted);
   if (scripted.length) warnings.push(`energy is SCRIPTED by the debug source (${scripted.join(', ')}), not measured`);
   return {
@@ -104,6 +113,9 @@ function measurementOf(
     powerW: energyJ !== null && durationS > 0 ? energyJ / durationS : null,
     quality: energyJ === null ? 'none' : rule.quality,
     source: rule.ids.join('+') || 'none',
+    fidelity: weakestFidelity(inTotal.map((s) => s.fidelity)),
+    minWindowS: slowestOf(inTotal)?.minWindowS ?? null,
+    coveragePct: inTotal.length === 0 || inTotal.some((s) => s.coveragePct === null) ? null : Math.min(...inTotal.map((s) => s.coveragePct as number)),
     cpuUtilPct: system?.value ?? null,
     stealPct: system?.stealPct ?? null,
     processCpuS: proc?.cpuS ?? null,
@@ -112,4 +124,26 @@ function measurementOf(
     sources,
     warnings,
   };
+}
+
+/** The slowest source of the total by its `minWindowS`, or null when no source in it has one. */
+function slowestOf(inTotal: ReadonlyArray<Pick<SourceWindow, 'id' | 'minWindowS'>>): { id: string; minWindowS: number } | null {
+  let slowest: { id: string; minWindowS: number } | null = null;
+  for (const s of inTotal) {
+    const m = s.minWindowS ?? null;
+    if (m !== null && (slowest === null || m > slowest.minWindowS)) slowest = { id: s.id, minWindowS: m };
+  }
+  return slowest;
+}
+
+/** The warning for a window shorter than `MIN_UPDATES_PER_WINDOW` updates of the slowest source in its total, or null. */
+export function shortWindowWarning(durationS: number, inTotal: ReadonlyArray<Pick<SourceWindow, 'id' | 'minWindowS'>>): string | null {
+  const slowest = slowestOf(inTotal);
+  if (slowest === null || !(durationS < slowest.minWindowS)) return null;
+  const periodS = slowest.minWindowS / MIN_UPDATES_PER_WINDOW;
+  return (
+    // No duration in the text: the same warning on every repetition is printed once.
+    `window shorter than ${MIN_UPDATES_PER_WINDOW} updates of ${slowest.id} (one every ${Number(periodS.toPrecision(2))} s): ` +
+    `a window must last at least ${Number(slowest.minWindowS.toPrecision(2))} s`
+  );
 }

@@ -28,6 +28,16 @@ export type Quality = 'measured' | 'estimated' | 'none';
 /** What a source can be, and a figure that exists: read from a sensor or computed from a model. */
 export type SourceQuality = Exclude<Quality, 'none'>;
 
+/**
+ * How directly a source's energy follows the hardware, weakest first: a model's `estimated` figure, a power gauge the
+ * device `averaged` over its own period (its changes lag and smooth the load), an `instant` power gauge (energy between
+ * its readings is interpolated), or a hardware energy `counter` (every joule counted, whatever the sampling).
+ */
+export type Fidelity = 'estimated' | 'averaged' | 'instant' | 'counter';
+
+/** Every fidelity, weakest first: the order a total's fidelity is the minimum of. */
+export const FIDELITIES: readonly Fidelity[] = ['estimated', 'averaged', 'instant', 'counter'];
+
 /** The outcome of probing a source. */
 export type ProbeState = 'ok' | 'absent' | 'permission' | 'error';
 
@@ -44,6 +54,13 @@ export interface SourceInfo {
   joulesPerUnit?: number;
   /** For counters: the raw value at which the counter wraps to 0, when known. */
   maxRange?: number | null;
+  /**
+   * How directly the energy follows the hardware; only set where the kind does not say it (an `averaged` gauge):
+   * `fidelityOf` derives the rest from `kind` and `quality`.
+   */
+  fidelity?: Fidelity;
+  /** For an `averaged` gauge: the seconds the device averages each reading over, when known. */
+  averagingS?: number;
   /** Seconds between the sensor's own updates; windows shorter than two updates are flagged. */
   updatePeriodS?: number;
   /** The device's own declared power limit in watts (a GPU's enforced limit), when known: power above 1.5× it is implausible. */
@@ -129,4 +146,27 @@ export interface SourceContext {
   env: NodeJS.ProcessEnv;
   /** Milliseconds between the fastest reads, so streaming tools can be asked for the same rate. */
   intervalMs: number;
+}
+
+/**
+ * A source's fidelity, derived in this one place: an explicit `fidelity` wins, an estimate is `estimated`, a counter is a
+ * `counter` and a gauge `instant`; sources without energy (utilization, telemetry) have none (null).
+ */
+export function fidelityOf(info: Pick<SourceInfo, 'kind' | 'quality' | 'fidelity'>): Fidelity | null {
+  if (info.kind !== 'counter' && info.kind !== 'gauge') return null;
+  if (info.quality === 'estimated') return 'estimated';
+  if (info.fidelity !== undefined) return info.fidelity;
+  if (info.kind === 'counter') return 'counter';
+  if (info.kind === 'gauge') return 'instant';
+  return null;
+}
+
+/** The weakest of several fidelities (estimated < averaged < instant < counter), or null when none is known. */
+export function weakestFidelity(fidelities: ReadonlyArray<Fidelity | null>): Fidelity | null {
+  let weakest: Fidelity | null = null;
+  for (const f of fidelities) {
+    if (f === null) continue;
+    if (weakest === null || FIDELITIES.indexOf(f) < FIDELITIES.indexOf(weakest)) weakest = f;
+  }
+  return weakest;
 }

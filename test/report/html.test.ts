@@ -66,6 +66,18 @@ describe('the report page', () => {
     expect(machines).toMatch(/badge q-estimated">ESTIMATED/);
   });
 
+  it('shows each source fidelity where the sidecar records it, and nothing for an older sidecar', async () => {
+    const { readFile, writeFile } = await import('node:fs/promises');
+    await copyFile(`${FIX}gpu-box.csv`, join(dir, 'gpu-box.csv'));
+    const doc = JSON.parse(await readFile(`${FIX}gpu-box.json`, 'utf8'));
+    for (const s of doc.sources) if (s.id === 'nvidia:0') s.fidelity = 'averaged';
+    await writeFile(join(dir, 'gpu-box.json'), JSON.stringify(doc));
+    const built = await buildReport([join(dir, 'gpu-box.csv')], { now: new Date('2026-11-29T12:00:00Z') });
+    const machines = built.html.slice(built.html.indexOf('id="machines"'), built.html.indexOf('id="charts"'));
+    expect(machines).toContain('nvidia:0 · gpu · averaged</span>');
+    expect(machines).toContain('nvidia:1 · gpu</span>');
+  }, 30_000);
+
   it('has every chart as inline SVG', () => {
     for (const id of ['work-per-joule-measured', 'work-per-joule-estimated', 'scaling', 'power-timeline', 'energy-split']) {
       const start = report.html.indexOf(`<figure class="chart" id="chart-${id}"`);

@@ -130,7 +130,7 @@ describe('readResults: valid files', () => {
     for (let i = 0; i < 20_000; i++) {
       const machine = `m${i % 3}`;
       const benchmark = i % 2 ? 'sha256' : 'json';
-      if (!out.write(`1,r,2026-11-29T10:00:00Z,${machine},${benchmark},kernel,1,${i + 1},1,${100 + (i % 7)},MB,${100 + (i % 7)},10,10,,,${10 + (i % 7) / 10},measured,rapl:package-0,50,abc,true,1,0,1,,,,\n`)) {
+      if (!out.write(`1,r,2026-11-29T10:00:00Z,${machine},${benchmark},kernel,1,${i + 1},1,${100 + (i % 7)},MB,${100 + (i % 7)},10,10,,,${10 + (i % 7) / 10},measured,rapl:package-0,50,abc,true,1,0,1,,,,,,\n`)) {
         await once(out, 'drain');
       }
     }
@@ -194,7 +194,7 @@ describe('readResults: unusable input is one line naming the file and line', () 
   it('a row of the wrong width, an unclosed quote, a record without line breaks', async () => {
     const header = COLUMNS.join(',');
     const good = toCsv(COLUMNS, [baseRow()]).split('\n')[1];
-    expect(await readError([await file('short.csv', `${header}\n${good}\n1,r,x\n`)])).toMatch(/short\.csv:3: 3 cells where the header has 29 \(truncated or corrupted row\)$/);
+    expect(await readError([await file('short.csv', `${header}\n${good}\n1,r,x\n`)])).toMatch(/short\.csv:3: 3 cells where the header has 31 \(truncated or corrupted row\)$/);
     expect(await readError([await file('quote.csv', `${header}\n${good}\n1,"r,x\n`)])).toMatch(/quote\.csv:3: a quoted cell is never closed \(truncated file\?\)$/);
     expect(await readError([await file('huge.csv', `${header}\n${'x'.repeat(1.2 * 2 ** 20)}`)])).toMatch(/huge\.csv:2: a record is longer than 1048576 bytes/);
   });

@@ -25,11 +25,20 @@ const KEYS = [
   'benchmark', 'kind', 'threads', 'repetition', 'work', 'workUnit', 'version', 'checksum', 'exitCode', 'signal',
 ];
 
+/** Keys added after the documents first had their shape: written last, so the earlier keys keep their order. */
+const LATER = ['fidelity', 'coveragePct', 'minWindowS'];
+
 describe('windowRecord', () => {
+  it('carries the fidelity, coverage and least window of the measurement, and null for a window built without them', () => {
+    const base: CommandWindow = { ...measurement, benchmark: 'true', kind: 'command', repetition: 1, work: 1, workUnit: 'run', exitCode: 0, signal: null, valid: true };
+    expect(windowRecord({ ...base, fidelity: 'averaged', coveragePct: 87.5, minWindowS: 3 })).toMatchObject({ fidelity: 'averaged', coveragePct: 87.5, minWindowS: 3 });
+    expect(windowRecord(base)).toMatchObject({ fidelity: null, coveragePct: null, minWindowS: null });
+  });
+
   it('gives a command null for what only kernels have, in the documented key order', () => {
     const w: CommandWindow = { ...measurement, benchmark: 'sleep 1', kind: 'command', repetition: 2, work: 1, workUnit: 'run', exitCode: null, signal: 'SIGKILL', valid: false };
     const record = windowRecord(w);
-    expect(Object.keys(record)).toEqual([...KEYS, 'valid']);
+    expect(Object.keys(record)).toEqual([...KEYS, 'valid', ...LATER]);
     expect(record).toMatchObject({ threads: null, version: null, checksum: null, exitCode: null, signal: 'SIGKILL', valid: false });
   });
 
@@ -51,14 +60,14 @@ describe('windowRecord', () => {
     };
     const record = windowRecord(w);
     const [measured, rest] = [KEYS.slice(0, 13), KEYS.slice(13)];
-    expect(Object.keys(record)).toEqual([...measured, 'processCpuReason', ...rest, 'idlePowerW', 'valid']);
+    expect(Object.keys(record)).toEqual([...measured, 'processCpuReason', ...rest, 'idlePowerW', 'valid', ...LATER]);
     expect(record).toMatchObject({ threads: 4, version: '1', checksum: 'abc', exitCode: null, signal: null, idlePowerW: null, processCpuS: null });
   });
 
   it('gives a function window null for every kind-specific field and leaves the optional ones out', () => {
     const w: FunctionWindow = { ...measurement, benchmark: 'parse', kind: 'function', repetition: 1, work: 1, workUnit: 'call', valid: true };
     const record = windowRecord(w);
-    expect(Object.keys(record)).toEqual([...KEYS, 'valid']);
+    expect(Object.keys(record)).toEqual([...KEYS, 'valid', ...LATER]);
     expect(record).toMatchObject({ threads: null, version: null, checksum: null, exitCode: null, signal: null });
     expect(record).not.toHaveProperty('idlePowerW');
     expect(record).not.toHaveProperty('processCpuReason');

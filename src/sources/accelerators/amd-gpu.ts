@@ -142,6 +142,8 @@ async function hwmonProbes(ctx: SourceContext, gpus: HwGpu[]): Promise<{ probes:
         scope,
         quality: 'measured',
         description: `amdgpu hwmon ${gpu.power.path}, µW, ${gpu.power.averaged ? 'averaged by the SMU' : 'instantaneous'}${gpu.apu ? ' (APU: includes the CPU)' : ''}`,
+        // power1_average is the SMU's average power (power-interfaces.md §3), over a period amdgpu does not expose.
+        ...(gpu.power.averaged ? { fidelity: 'averaged' as const } : {}),
       };
       const primary = gpu.secondaryDie ? lastPrimary : null;
       if (gpu.secondaryDie && primary) info.duplicateOf = primary;

@@ -137,7 +137,8 @@ export async function probeNvidia(ctx: SourceContext, options: NvidiaOptions = {
       scope: 'gpu',
       quality: 'measured',
       description: `nvidia-smi ${powerField} (${what}, W) of ${gpu}, streamed every ${ctx.intervalMs} ms`,
-      ...(averaged ? { updatePeriodS: 1 } : {}),
+      // power.draw on Ampere and newer is the driver's 1-s average (power-interfaces.md §5.1): its energy lags the load.
+      ...(averaged ? { updatePeriodS: 1, fidelity: 'averaged' as const, averagingS: 1 } : {}),
     };
     const first = parseNvidiaCell(power);
     if (!first.ok) {

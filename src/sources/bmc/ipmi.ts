@@ -150,6 +150,8 @@ export async function probeIpmi(ctx: SourceContext, options: IpmiOptions = {}): 
       `polled every ${periodS} s`,
     updatePeriodS: periodS,
     minIntervalS: periodS,
+    // The `Instantaneous power reading` line is read, not the sampling-period average beside it (power-interfaces.md §10.1).
+    fidelity: 'instant',
   };
   if (remote && !ctx.env.WATTBENCH_IPMI_USER) {
     const fix = 'set WATTBENCH_IPMI_USER and WATTBENCH_IPMI_PASSWORD for a BMC account (a read-only user is enough)';

@@ -333,6 +333,9 @@ export async function probeRedfish(ctx: SourceContext, options: RedfishOptions):
         `the BMC's current reading, which it may cache for seconds) from ${url}, polled every ${periodS} s`,
       updatePeriodS: periodS,
       minIntervalS: periodS,
+      // PowerConsumedWatts / PowerWatts.Reading is the current reading (cached, not averaged over a stated period, unlike
+      // PowerMetrics.AverageConsumedWatts over IntervalInMin, which is not read: power-interfaces.md §10.2).
+      fidelity: 'instant',
     });
     const counterInfo = (id: string): SourceInfo => ({
       id,

@@ -321,6 +321,9 @@ export async function probePowermetrics(ctx: SourceContext, options: Powermetric
       quality: 'measured',
       description: `powermetrics ${label} (${format === 'plist' ? `plist ${plistKey}` : `text "${textLine}"`}) in W, averaged over each ${intervalMs} ms sample${via}`,
       updatePeriodS: intervalMs / 1000,
+      // Each figure is the mean power over the sample before it (power-interfaces.md §8): a window's edges are known to one sample.
+      fidelity: 'averaged',
+      averagingS: intervalMs / 1000,
     };
     if (channel === 'cpu' && first === 0) {
       probes.push({ info, state: 'error', reason: 'powermetrics reports CPU power 0 mW, which no running CPU draws (seen on macOS betas): treated as unsupported', fix: null });

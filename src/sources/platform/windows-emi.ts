@@ -203,6 +203,9 @@ export async function probeWindowsEmi(ctx: SourceContext, options: WindowsEmiOpt
       quality: 'measured',
       description: `Windows Energy Meter counter \\Energy Meter(${c.channel})\\Power through typeperf -si 1 (mW, as PDH cooks it each second) in W`,
       updatePeriodS: 1,
+      // PDH cooks the counter's energy over each 1-s sample into its mean power: a window's edges are known to one second.
+      fidelity: 'averaged',
+      averagingS: 1,
     };
     const values = parsed.rows.map((r) => r[i]).filter((v): v is number => v !== null && v !== undefined);
     const last = values[values.length - 1];

@@ -309,6 +309,11 @@ export async function probeHwmon(ctx: SourceContext): Promise<Probe[]> {
         const avgMs = averagingPath ? parseSysfsNumber((await readAttr(ctx.files, averagingPath)) ?? '') : null;
         const period = updatePeriodOf(avgMs ?? intervalMs);
         if (period !== undefined) info.updatePeriodS = period;
+        // powerN_average is averaged by the chip over powerN_average_interval (hwmon sysfs ABI), when it says how long.
+        if (averagingPath) {
+          info.fidelity = 'averaged';
+          if (avgMs !== null && avgMs > 0) info.averagingS = avgMs / 1000;
+        }
       }
       const socket = AMD_ENERGY.has(dev.name) && s.label ? /^Esocket(\d+)$/.exec(s.label) : null;
       const mirrorOf = socket ? rapl.get(Number(socket[1])) : undefined;

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { probeAmdGpu } from '../../../src/sources/accelerators/amd-gpu.js';
 import { sourceContext } from '../../../src/sources/discover.js';
 import { UNCOUNTED_SCOPE } from '../../../src/sources/system/hwmon.js';
-import type { Probe } from '../../../src/sources/types.js';
+import { fidelityOf, type Probe } from '../../../src/sources/types.js';
 import { totalRule } from '../../../src/sampler/total.js';
 import { FIXTURES, seamReader } from '../../helpers/fake-files.js';
 import { fakeTools } from '../../helpers/fake-tools.js';
@@ -50,6 +50,11 @@ describe('amdgpu hwmon', () => {
     expect(p.get('amdgpu:0:temp')?.info).toMatchObject({ kind: 'temperature', scope: 'gpu' });
     expect(await p.get('amdgpu:0:temp')?.source?.read()).toEqual({ ok: true, value: 48 });
     expect(inTotal(p)).toEqual(['amdgpu:0']);
+  });
+
+  it('gives power1_average fidelity averaged (the SMU averages it) and power1_input instant', async () => {
+    expect((await probe(tree('amdgpu-avg'), await tools([]))).get('amdgpu:0')?.info.fidelity).toBe('averaged');
+    expect(fidelityOf((await probe(tree('amdgpu-input'), await tools([]))).get('amdgpu:0')!.info)).toBe('instant');
   });
 
   it('falls back to power1_input (instantaneous) when power1_average is missing', async () => {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { classifyFailure, parseHelpFields, parseNvidiaCell, probeNvidia, splitRow } from '../../../src/sources/accelerators/nvidia.js';
 import { sourceContext } from '../../../src/sources/discover.js';
-import type { Probe } from '../../../src/sources/types.js';
+import { fidelityOf, type Probe } from '../../../src/sources/types.js';
 import { fakeTools } from '../../helpers/fake-tools.js';
 import { ManualClock } from '../../helpers/manual-clock.js';
 
@@ -57,6 +57,16 @@ describe('nvidia probe and stream', () => {
     await expect.poll(() => g0!.source!.read(), { timeout: 10_000 }).toMatchObject({ ok: true, value: 150 });
     expect(await p.get('nvidia:1')!.source!.read()).toMatchObject({ ok: true, value: 50 });
     expect(await p.get('nvidia:1:util')!.source!.read()).toMatchObject({ ok: true, value: 12 });
+  });
+
+  it('gives the instantaneous field fidelity instant, and power.draw beside power.draw.average (Ampere+) fidelity averaged over 1 s', async () => {
+    expect((await probe()).get('nvidia:0')?.info).toMatchObject({ kind: 'gauge' });
+    expect(fidelityOf((await probe()).get('nvidia:0')!.info)).toBe('instant');
+    const averaged = (await probe({ FAKE_NVIDIA_MODE: 'no-instant' })).get('nvidia:0');
+    expect(averaged?.info).toMatchObject({ fidelity: 'averaged', averagingS: 1, updatePeriodS: 1 });
+    expect(averaged?.info.description).toMatch(/power\.draw \(board power, a 1-s average on Ampere and newer, W\)/);
+    // An old driver says nothing of averaging: the gauge counts as instantaneous.
+    expect(fidelityOf((await probe({ FAKE_NVIDIA_MODE: 'old-driver' })).get('nvidia:0')!.info)).toBe('instant');
   });
 
   it('falls back to power.draw on an old driver and says it may be averaged', async () => {

@@ -143,6 +143,7 @@ describe('powermetrics probe', () => {
     const p = await probe({});
     expect([...p.keys()]).toEqual(['apple:cpu', 'apple:gpu', 'apple:ane']);
     expect(p.get('apple:cpu')?.info).toMatchObject({ kind: 'gauge', scope: 'cpu-package', quality: 'measured', updatePeriodS: 0.2 });
+    expect(p.get('apple:cpu')?.info).toMatchObject({ fidelity: 'averaged', averagingS: 0.2 });
     expect(p.get('apple:gpu')?.info.scope).toBe('gpu');
     expect(p.get('apple:ane')?.info.scope).toBe('npu');
     expect(p.get('apple:cpu')?.info.description).toMatch(/plist processor\.cpu_power.*averaged over each 200 ms sample/);

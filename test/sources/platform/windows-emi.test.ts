@@ -128,6 +128,8 @@ describe('Windows Energy Meter probe', () => {
     const p = await probe({});
     expect([...p.keys()]).toEqual(['windows-emi:rapl_package0_dram', 'windows-emi:rapl_package0_pkg', 'windows-emi:rapl_package0_pp0', 'windows-emi:rapl_package0_pp1']);
     expect(p.get('windows-emi:rapl_package0_pkg')?.info).toMatchObject({ kind: 'gauge', scope: 'cpu-package', quality: 'measured', updatePeriodS: 1 });
+    // PDH's figure is the mean power of each 1-s sample: an averaged gauge.
+    expect(p.get('windows-emi:rapl_package0_pkg')?.info).toMatchObject({ fidelity: 'averaged', averagingS: 1 });
     expect(p.get('windows-emi:rapl_package0_dram')?.info.scope).toBe('dram');
     expect(p.get('windows-emi:rapl_package0_pp0')?.info.scope).toBe('cpu-core');
     expect(p.get('windows-emi:rapl_package0_pp1')?.info.scope).toBe('cpu-uncore');

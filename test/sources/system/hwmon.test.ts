@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { sourceContext } from '../../../src/sources/discover.js';
 import { hwmonChannels, hwmonScope, parseSysfsNumber, probeHwmon, UNCOUNTED_SCOPE } from '../../../src/sources/system/hwmon.js';
-import type { Probe } from '../../../src/sources/types.js';
+import { fidelityOf, type Probe } from '../../../src/sources/types.js';
 import { totalRule } from '../../../src/sampler/total.js';
 import { FIXTURES, seamReader } from '../../helpers/fake-files.js';
 
@@ -80,6 +80,14 @@ describe('hwmon probing', () => {
     expect(((await value(p.get('hwmon:ina3221:VDD_SOC'))) as { value: number }).value).toBeCloseTo(5.072 * 0.56, 9);
     const rule = totalRule([...p.values()].map((x) => x.info));
     expect(rule.ids).toEqual(['hwmon:ina3221:VDD_IN']);
+  });
+
+  it('gives powerN_average fidelity averaged over powerN_average_interval, and powerN_input instant', async () => {
+    const meter = (await probe('acpi-power-meter')).get('hwmon:power_meter:power1');
+    expect(meter?.info).toMatchObject({ kind: 'gauge', fidelity: 'averaged', averagingS: 1, updatePeriodS: 1 });
+    const ina226 = (await probe('ina226')).get('hwmon:ina226:power1');
+    expect(ina226?.info.fidelity).toBeUndefined();
+    expect(fidelityOf(ina226!.info)).toBe('instant');
   });
 
   it('uses the magnitude of a negative INA current', async () => {
