@@ -176,6 +176,8 @@ async function probeGpu(nvml: NvmlSession, index: number, ctx: SourceContext): P
       joulesPerUnit: 1e-3,
       maxRange: null,
       updatePeriodS: 0.1,
+      // The sampler refuses power far above the GPU's own limit (src/sampler/ceiling.ts).
+      ...(limitMw !== null ? { powerLimitW: limitMw / 1000 } : {}),
     };
     const source: CounterSource = { info, ...holder(), read: nvml.reader(what, () => api.totalEnergyMj(device)) };
     probes.push({ info, state: 'ok', reason: migNote, fix: null, source });
@@ -186,6 +188,7 @@ async function probeGpu(nvml: NvmlSession, index: number, ctx: SourceContext): P
       ...energyInfo,
       kind: 'gauge',
       description: `NVML power usage (mW; board power, a 1-s average on Ampere and newer) of ${gpu}${limitNote}, read every ${ctx.intervalMs} ms`,
+      ...(limitMw !== null ? { powerLimitW: limitMw / 1000 } : {}),
     };
     const power = await nvml.ask(gaugeWhat, () => api.powerUsageMw(device));
     if (power.ok) {

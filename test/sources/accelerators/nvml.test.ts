@@ -29,7 +29,7 @@ describe('NVML probe (JavaScript fake of the library)', () => {
     const p = byId(await probe(new FakeNvml()));
     expect([...p.keys()]).toEqual(['nvidia:0', 'nvidia:0:util', 'nvidia:0:sm-clock', 'nvidia:0:temp', 'nvidia:1', 'nvidia:1:util', 'nvidia:1:sm-clock', 'nvidia:1:temp']);
     const g0 = p.get('nvidia:0');
-    expect(g0).toMatchObject({ state: 'ok', reason: null, info: { kind: 'counter', scope: 'gpu', quality: 'measured', joulesPerUnit: 1e-3, maxRange: null } });
+    expect(g0).toMatchObject({ state: 'ok', reason: null, info: { kind: 'counter', scope: 'gpu', quality: 'measured', joulesPerUnit: 1e-3, maxRange: null, powerLimitW: 700 } });
     expect(g0?.info.description).toBe('NVML total energy counter (mJ) of GPU 0 NVIDIA H100 80GB HBM3 (GPU-0aaa, PCI 00000000:3B:00.0), enforced power limit 700 W');
     expect(p.get('nvidia:1:util')?.info).toMatchObject({ kind: 'utilization', description: expect.stringMatching(/^NVML GPU utilization/) });
   });
