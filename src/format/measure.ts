@@ -1,3 +1,4 @@
+import { derived } from '../results/schema.js';
 import type { Window } from '../runner/types.js';
 import { summarize } from '../stats/descriptive.js';
 import { MIN_UPDATES_PER_WINDOW } from '../sampler/updates.js';
@@ -35,6 +36,13 @@ export function measureSummary(windows: Window[]): string {
     lines.push(stat('duration', 's', windows.map((w) => w.durationS)));
     lines.push(stat('energy', 'J', windows.map((w) => w.energyJ)));
     lines.push(stat('power', 'W', windows.map((w) => w.powerW)));
+    // Work in the command's own units (`--work`, `$WATTBENCH_WORK_FILE`): what the claims are made in, tokens per joule.
+    if (first.workUnit !== 'run') {
+      const mine = windows.filter((w) => w.workUnit === first.workUnit);
+      lines.push(stat('work', first.workUnit, mine.map((w) => w.work)));
+      lines.push(stat('throughput', `${first.workUnit}/s`, mine.map((w) => derived(w).throughputPerS)));
+      lines.push(stat('work per joule', `${first.workUnit}/J`, mine.map((w) => derived(w).workPerJ)));
+    }
     const least = leastWindowLine(windows);
     if (least) lines.push(least);
   }

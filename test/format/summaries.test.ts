@@ -34,3 +34,14 @@ describe('the summaries show fidelity and coverage', () => {
     expect(row).toMatch(/measured\s+instant\s/);
   });
 });
+
+describe('the measure summary in the command's own units', () => {
+  it('adds work, throughput and work per joule in those units, and nothing for plain runs', () => {
+    const text = measureSummary([command({ work: 4096, workUnit: 'tokens' }), command({ repetition: 2, work: 4096, workUnit: 'tokens', energyJ: 8 })]);
+    expect(text).toContain('work: median 4096 tokens (min 4096, max 4096, CV 0.0%)');
+    expect(text).toContain('throughput: median 2048 tokens/s');
+    // 4096 tokens over 10 J and over 8 J: 409.6 and 512 tokens/J, median 460.8.
+    expect(text).toContain('work per joule: median 460.8 tokens/J (min 409.6, max 512');
+    expect(measureSummary([command({})])).not.toMatch(/work per joule/);
+  });
+});
