@@ -35,7 +35,7 @@ describe('the summaries show fidelity and coverage', () => {
   });
 });
 
-describe('the measure summary in the command's own units', () => {
+describe("the measure summary in the command's own units", () => {
   it('adds work, throughput and work per joule in those units, and nothing for plain runs', () => {
     const text = measureSummary([command({ work: 4096, workUnit: 'tokens' }), command({ repetition: 2, work: 4096, workUnit: 'tokens', energyJ: 8 })]);
     expect(text).toContain('work: median 4096 tokens (min 4096, max 4096, CV 0.0%)');
