@@ -175,7 +175,12 @@ export async function probeDcmi(ctx: SourceContext, options: DcmiOptions = {}): 
       }
     }
   }
-  if (usable.length === 0) return { usable: true, probes };
+  if (!usable.some(({ probe }) => probe.info.kind === 'gauge')) {
+    // Without one power reading DCMI is no use for energy: npu-smi is tried instead, and told why.
+    const failed = probes.find((p) => p.info.kind === 'gauge' && p.state !== 'ok');
+    if (failed && failed.state !== 'ok') return { usable: false, state: failed.state, reason: `no NPU power readable: ${failed.reason ?? failed.state}`, fix: failed.fix };
+    return { usable: false, state: 'absent', reason: 'DCMI gave no NPU power', fix: null };
+  }
 
   const periodMs = Math.max(MIN_PERIOD_MS, ctx.intervalMs);
   // Stale only once a whole poll of slow but answering calls, and the wait after it, has passed.

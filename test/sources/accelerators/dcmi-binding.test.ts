@@ -69,7 +69,7 @@ describe('DCMI binding (koffi) on the compiled fake library', () => {
   it.skipIf(skip)(title('turns the library\'s failure codes into states, reasons and fixes'), async () => {
     fakeEnv({ FAKE_DCMI_INIT: '-8002' });
     expect(await probe()).toMatchObject({ usable: false, state: 'permission', reason: 'dcmi_init: operation not permitted (DCMI_ERR_CODE_OPER_NOT_PERMITTED, -8002)', fix: expect.stringMatching(/HwHiAiUser/) });
-    fakeEnv({ FAKE_DCMI_INIT: '0', FAKE_DCMI_POWER: '-8008' });
+    fakeEnv({ FAKE_DCMI_INIT: '0', FAKE_DCMI_POWER: '0,-8008' });
     expect(byId(await probe()).get('npu:1')).toMatchObject({ state: 'error', reason: 'the power of Ascend NPU 1: device does not exist (DCMI_ERR_CODE_DEVICE_NOT_EXIST, -8008)' });
   });
 

@@ -89,12 +89,22 @@ describe('DCMI probe (JavaScript fake of the seam)', () => {
     api.initCode = 0;
     api.cards = new Map();
     expect(await probeDcmi(ctx, { api })).toEqual({ usable: false, state: 'absent', reason: 'DCMI lists no NPU card', fix: null });
-    const some = new FakeDcmi([[0, [{ powerCode: -8002, aicoreCode: -8255, temperatureC: 40 }]], [3, [{ powerW: 50 }]]]);
+    const none = new FakeDcmi([[0, [{ powerCode: -8002, aicorePct: 5 }]]]);
+    // No power readable at all: unusable, so npu-smi is tried, with the reason of the first chip.
+    expect(await probeDcmi(ctx, { api: none })).toEqual({
+      usable: false,
+      state: 'permission',
+      reason: 'no NPU power readable: the power of Ascend NPU 0: operation not permitted (DCMI_ERR_CODE_OPER_NOT_PERMITTED, -8002)',
+      fix: NPU_PERMISSION_FIX,
+    });
+    const some = new FakeDcmi([[0, [{ powerCode: -8002, aicoreCode: -8255, temperatureC: 40 }]], [3, [{ powerW: 50 }]], [5, [{ powerW: 60 }]]]);
     some.idsCodes.set(3, -8005);
     const p = await probe(some);
     expect(p.get('npu:0')).toMatchObject({ state: 'permission', fix: NPU_PERMISSION_FIX });
     expect(p.get('npu:0:aicore')).toMatchObject({ state: 'absent', reason: 'the AI Core busy % of Ascend NPU 0: not supported (DCMI_ERR_CODE_NOT_SUPPORT, -8255)' });
     expect(p.get('npu:3')).toMatchObject({ state: 'error', reason: 'NPU 3: internal error (DCMI_ERR_CODE_INNER_ERR, -8005)' });
+    // Card ids need not be 0, 1…: a container sees a subset.
+    expect(p.get('npu:5')?.state).toBe('ok');
   });
 
   it('answers a hung power call at its deadline, keeps the last good value, then calls it stale', async () => {
