@@ -1,6 +1,6 @@
 import { cpus } from 'node:os';
 import { probeAmdGpu } from './accelerators/amd-gpu.js';
-import { probeNpu } from './accelerators/npu-smi.js';
+import { probeAscendNpus } from './accelerators/ascend-npus.js';
 import { probeNvidiaGpus } from './accelerators/nvidia-gpus.js';
 import { probeIpmi } from './bmc/ipmi.js';
 import { metersOf, type DiscoverOptions } from './context.js';
@@ -85,7 +85,8 @@ export const PROVIDERS: readonly Provider[] = [
   // NVML's energy counters first; nvidia-smi when the library cannot be loaded or initialised.
   { family: 'accelerators', id: 'nvidia', probe: (ctx) => probeNvidiaGpus(ctx) },
   { family: 'accelerators', id: 'amd', probe: (ctx) => probeAmdGpu(ctx) },
-  { family: 'accelerators', id: 'npu', probe: (ctx) => probeNpu(ctx) },
+  // DCMI's power in-process first; npu-smi when the library cannot be loaded or initialised.
+  { family: 'accelerators', id: 'npu', probe: (ctx) => probeAscendNpus(ctx) },
   { family: 'bmc', id: 'ipmi', probe: (ctx) => probeIpmi(ctx) },
   { family: 'meters', id: 'meters', probe: (ctx, f) => probeMeters(ctx, metersOfFamily(metersOf(f.options), 'meters')) },
   // BMCs named with --meter (redfish=): bmc sources, listed after the plugs and commands.

@@ -23,9 +23,10 @@ export function sandboxPath(): string {
 }
 
 /**
- * This process's environment with PATH narrowed to the sandbox (plus `first`, searched before it), and NVML turned
- * off: the loader would otherwise find a GPU host's real libnvidia-ml.so.1 (tests of NVML name their fake library).
+ * This process's environment with PATH narrowed to the sandbox (plus `first`, searched before it), and NVML and DCMI
+ * turned off: the loader would otherwise find a GPU or NPU host's real libnvidia-ml.so.1 or libdcmi.so (tests of
+ * those libraries name their fake library).
  */
 export function sandboxEnv(first: string[] = [], extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return { ...process.env, PATH: [...first, sandboxPath()].join(delimiter), WATTBENCH_NVML_LIBRARY: 'off', ...extra };
+  return { ...process.env, PATH: [...first, sandboxPath()].join(delimiter), WATTBENCH_NVML_LIBRARY: 'off', WATTBENCH_DCMI_LIBRARY: 'off', ...extra };
 }

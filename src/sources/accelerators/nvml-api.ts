@@ -3,8 +3,10 @@
  * code. The koffi binding (`nvml-koffi.ts`) implements it over `libnvidia-ml.so.1`; tests implement it in JavaScript.
  */
 
+import type { FfiValue } from '../io/ffi-lane.js';
+
 /** What one NVML call gives: its value, or the non-zero `nvmlReturn_t` it returned. */
-export type NvmlValue<T> = { ok: true; value: T } | { ok: false; code: number };
+export type NvmlValue<T> = FfiValue<T>;
 
 /** An `nvmlDevice_t` handle: opaque, only passed back to the calls that take one. */
 export type NvmlDevice = unknown;

@@ -1,10 +1,11 @@
 import type { NvmlApi, NvmlDevice, NvmlValue } from './nvml-api.js';
 import { NVML_ERROR_FUNCTION_NOT_FOUND, NVML_SUCCESS } from './nvml-codes.js';
+import { callAsync, importKoffi, type Koffi, type KoffiFunction } from '../io/koffi.js';
 
 /**
  * The {@link NvmlApi} over `libnvidia-ml.so.1` through koffi. Every call that reaches the driver runs with koffi's
  * `.async()`, on a libuv worker thread, so a slow driver never holds the event loop; the caller keeps at most one in
- * flight (`NvmlLane`), so a hung one ties up one worker, not the pool that file reads share.
+ * flight (`FfiLane`, `src/sources/io/ffi-lane.ts`), so a hung one ties up one worker, not the pool that file reads share.
  */
 
 /** Bytes of `char name[NVML_DEVICE_NAME_V2_BUFFER_SIZE]` and `char uuid[NVML_DEVICE_UUID_V2_BUFFER_SIZE]`. */
@@ -14,24 +15,6 @@ const PCI_INFO_BYTES = 68;
 const PCI_BUS_ID_OFFSET = 36;
 const NVML_CLOCK_SM = 1;
 const NVML_TEMPERATURE_GPU = 0;
-
-/** The koffi function object: callable, and `.async(...args, callback)`. */
-interface KoffiFunction {
-  (...args: unknown[]): unknown;
-  async(...args: unknown[]): void;
-}
-
-/** What the binding uses of koffi's module (its own types are not needed beyond this). */
-interface Koffi {
-  load(path: string): { func(signature: string): KoffiFunction };
-  pointer(name: string, type: unknown): unknown;
-  opaque(name: string): unknown;
-}
-
-/** Calls `fn` on a worker thread and resolves with its return value. */
-function callAsync(fn: KoffiFunction, ...args: unknown[]): Promise<number> {
-  return new Promise((resolve, reject) => fn.async(...args, (err: unknown, code: unknown) => (err ? reject(err) : resolve(Number(code)))));
-}
 
 /** A C string out of a buffer NVML filled (up to the first NUL). */
 function cString(buf: Buffer, offset = 0): string {
@@ -43,14 +26,9 @@ const asNumber = (v: unknown): number => (typeof v === 'bigint' ? Number(v) : Nu
 
 /** Loads koffi and the library at `path` (a bare name is searched the way dlopen searches), or says why it cannot. */
 export async function loadNvmlLibrary(path: string): Promise<{ ok: true; api: NvmlApi } | { ok: false; reason: string }> {
-  let koffi: Koffi;
-  try {
-    // Imported here, not at the top: start-up and machines without NVIDIA never load the FFI library.
-    const mod = (await import('koffi')) as unknown as { default?: Koffi } & Koffi;
-    koffi = mod.default ?? mod;
-  } catch (err) {
-    return { ok: false, reason: `the FFI package koffi cannot load (${err instanceof Error ? err.message : String(err)}), so NVML cannot be called` };
-  }
+  const imported = await importKoffi('NVML');
+  if (!imported.ok) return imported;
+  const { koffi } = imported;
   let lib: ReturnType<Koffi['load']>;
   try {
     lib = koffi.load(path);

@@ -4,7 +4,7 @@ import type { CounterSource, FrequencySource, GaugeSource, Probe, ProbeState, Re
 import type { NvmlApi, NvmlDevice, NvmlValue } from './nvml-api.js';
 import { classifyNvml, NVML_ERROR_NOT_SUPPORTED, NVML_SUCCESS } from './nvml-codes.js';
 import { loadNvmlLibrary } from './nvml-koffi.js';
-import { NvmlLane, type LaneResult } from './nvml-lane.js';
+import { FfiLane, type LaneResult } from '../io/ffi-lane.js';
 import { locateNvml } from './nvml-locate.js';
 
 /**
@@ -68,7 +68,7 @@ export async function probeNvml(ctx: SourceContext, options: NvmlOptions = {}): 
 
 /** NVML for one discovery: its lane of calls, and one `nvmlInit_v2` held while any source is started. */
 class NvmlSession {
-  readonly lane: NvmlLane;
+  readonly lane: FfiLane;
   private readonly probeTimeoutMs: number;
   readonly readTimeoutMs: number;
   private initialised = false;
@@ -79,7 +79,7 @@ class NvmlSession {
     readonly api: NvmlApi,
     options: NvmlOptions,
   ) {
-    this.lane = new NvmlLane(options.clock ?? systemClock);
+    this.lane = new FfiLane('NVML', options.clock ?? systemClock);
     this.probeTimeoutMs = options.probeTimeoutMs ?? 10_000;
     this.readTimeoutMs = options.readTimeoutMs ?? 1000;
     this.lease = new Lease(

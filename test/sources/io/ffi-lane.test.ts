@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { NvmlValue } from '../../../src/sources/accelerators/nvml-api.js';
-import { NvmlLane } from '../../../src/sources/accelerators/nvml-lane.js';
+import { FfiLane, type FfiValue } from '../../../src/sources/io/ffi-lane.js';
 import { ManualClock, flushMicrotasks } from '../../helpers/manual-clock.js';
 
 /** A call the test answers by hand. */
-function manual<T>(): { call: () => Promise<NvmlValue<T>>; answer: (v: NvmlValue<T>) => void; started: () => number } {
-  let answer!: (v: NvmlValue<T>) => void;
+function manual<T>(): { call: () => Promise<FfiValue<T>>; answer: (v: FfiValue<T>) => void; started: () => number } {
+  let answer!: (v: FfiValue<T>) => void;
   let started = 0;
   return {
     call: () => {
@@ -17,9 +16,9 @@ function manual<T>(): { call: () => Promise<NvmlValue<T>>; answer: (v: NvmlValue
   };
 }
 
-describe('NvmlLane', () => {
+describe('FfiLane', () => {
   it('makes one call at a time, in order', async () => {
-    const lane = new NvmlLane(new ManualClock());
+    const lane = new FfiLane('NVML', new ManualClock());
     const a = manual<number>();
     const b = manual<number>();
     const ra = lane.call('a', a.call, 1000);
@@ -36,7 +35,7 @@ describe('NvmlLane', () => {
 
   it('answers a hung call with a reason at its deadline, refuses later calls at once, and recovers when it returns', async () => {
     const clock = new ManualClock();
-    const lane = new NvmlLane(clock);
+    const lane = new FfiLane('NVML', clock);
     const hung = manual<number>();
     const first = lane.call('nvmlDeviceGetTotalEnergyConsumption', hung.call, 500);
     const queued = manual<number>();
@@ -56,7 +55,7 @@ describe('NvmlLane', () => {
   });
 
   it('turns a call that throws into a reason', async () => {
-    const lane = new NvmlLane(new ManualClock());
+    const lane = new FfiLane('NVML', new ManualClock());
     const r = await lane.call('x', () => Promise.reject(new Error('boom')), 100);
     expect(r).toEqual({ ok: false, code: null, reason: 'NVML x failed: boom' });
   });
