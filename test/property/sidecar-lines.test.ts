@@ -47,13 +47,18 @@ const doc = fc.record({
   windows: fc.array(fc.oneof({ arbitrary: window, weight: 9 }, { arbitrary: odd, weight: 1 }), { maxLength: 8 }),
 });
 
-/** Rows as a CSV would give them for these windows (a window without a benchmark still had a row, of another shape). */
+/**
+ * Rows as a CSV would give them for these windows. A window the sidecar cannot name (no benchmark, or no repetition
+ * number: the whole-document reading skips it) still had a row, of another shape, because a CSV row always has both:
+ * the fast path checks the line of every row it uses and the count of a configuration's rows is the CSV's own.
+ */
 function rowsOf(windows: unknown[]): RowWindow[] {
   return windows.map((w) => {
     const x = (typeof w === 'object' && w !== null ? w : {}) as Record<string, unknown>;
     const finite = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+    const named = typeof x.benchmark === 'string' && finite(x.repetition) !== null;
     return {
-      benchmark: typeof x.benchmark === 'string' ? x.benchmark : 'row',
+      benchmark: named ? (x.benchmark as string) : 'row',
       kind: typeof x.kind === 'string' ? x.kind : 'kernel',
       threads: finite(x.threads),
       version: typeof x.version === 'string' ? x.version : null,
