@@ -1,5 +1,6 @@
 import type { Probe, SourceContext } from '../types.js';
-import { probeDcmi, type DcmiOptions, type DcmiProbeResult } from './dcmi.js';
+import type { DcmiOptions, DcmiProbeResult } from './dcmi.js';
+import { findDcmi } from './dcmi-locate.js';
 import { probeNpu, type NpuOptions } from './npu-smi.js';
 
 /**
@@ -15,7 +16,7 @@ export interface AscendNpuOptions {
 
 /** Probes DCMI, and npu-smi only when DCMI is unusable. */
 export async function probeAscendNpus(ctx: SourceContext, options: AscendNpuOptions = {}): Promise<Probe[]> {
-  const dcmi = await probeDcmi(ctx, options.dcmi);
+  const dcmi = await probeDcmiWhereFound(ctx, options.dcmi ?? {});
   if (dcmi.usable) return dcmi.probes;
   return withDcmiReason(await probeNpu(ctx, options.smi), dcmi);
 }
@@ -42,4 +43,16 @@ export function withDcmiReason(smi: Probe[], dcmi: Extract<DcmiProbeResult, { us
     reason: p.state === 'ok' ? `read through npu-smi, DCMI not used: ${dcmi.reason}${p.reason ? `; ${p.reason}` : ''}` : `${p.reason ?? p.state}; DCMI: ${dcmi.reason}`,
     fix: p.fix ?? dcmi.fix,
   }));
+}
+
+/** DCMI's code (and koffi) are loaded only where the library is: a machine without the Ascend driver pays nothing. */
+async function probeDcmiWhereFound(ctx: SourceContext, options: DcmiOptions): Promise<DcmiProbeResult> {
+  let chosen = options;
+  if (!options.api) {
+    const where = await findDcmi(ctx.env, options.library);
+    if (!where.found) return { usable: false, state: 'absent', reason: where.reason, fix: null };
+    chosen = { ...options, library: where.path };
+  }
+  const { probeDcmi } = await import('./dcmi.js');
+  return probeDcmi(ctx, chosen);
 }

@@ -1,11 +1,11 @@
 import { systemClock, type Clock } from '../../clock.js';
 import { FfiLane, type LaneResult } from '../io/ffi-lane.js';
-import { locateLibrary } from '../io/locate-library.js';
 import { SharedPoller } from '../io/poller.js';
 import type { GaugeSource, Probe, ProbeState, ReadResult, SourceContext, SourceInfo, TemperatureSource, UtilizationSource } from '../types.js';
 import { DCMI_UTILIZATION_AICORE, type DcmiApi, type DcmiValue } from './dcmi-api.js';
 import { classifyDcmi, DCMI_OK } from './dcmi-codes.js';
 import { loadDcmiLibrary } from './dcmi-koffi.js';
+import { findDcmi } from './dcmi-locate.js';
 
 /**
  * Huawei Ascend NPUs through DCMI (`libdcmi.so`), called directly: each NPU chip's power (units of 0.1 W, an
@@ -36,14 +36,7 @@ export interface DcmiOptions {
 /** The DCMI probe's outcome: its probes, or why DCMI cannot be used at all (then npu-smi is tried). */
 export type DcmiProbeResult = { usable: true; probes: Probe[] } | { usable: false; state: Exclude<ProbeState, 'ok'>; reason: string; fix: string | null };
 
-/** The environment variable naming the library, or `off`. */
-export const DCMI_LIBRARY_ENV = 'WATTBENCH_DCMI_LIBRARY';
-
-/** The file DCMI's users load. */
-export const DCMI_SONAME = 'libdcmi.so';
-
-/** Where the Ascend driver and the DCMI package install it, searched after the loader's own folders. */
-export const DCMI_DIRS: readonly string[] = ['/usr/local/Ascend/driver/lib64/driver', '/usr/local/Ascend/driver/lib64/common', '/usr/local/dcmi'];
+export { DCMI_DIRS, DCMI_LIBRARY_ENV, DCMI_SONAME } from './dcmi-locate.js';
 
 /** Shortest poll period: DCMI calls take milliseconds, but the chip's power is not refreshed faster than this. */
 const MIN_PERIOD_MS = 100;
@@ -77,9 +70,7 @@ export async function probeDcmi(ctx: SourceContext, options: DcmiOptions = {}): 
   let api = options.api;
   let from = 'DCMI';
   if (!api) {
-    const setting = options.library ?? ctx.env[DCMI_LIBRARY_ENV];
-    if (setting === 'off') return { usable: false, state: 'absent', reason: `turned off (${DCMI_LIBRARY_ENV}=off)`, fix: null };
-    const where = await locateLibrary({ soname: DCMI_SONAME, label: 'DCMI', vendorDirs: DCMI_DIRS }, ctx.env, setting || undefined);
+    const where = await findDcmi(ctx.env, options.library);
     if (!where.found) return { usable: false, state: 'absent', reason: where.reason, fix: null };
     const loaded = await loadDcmiLibrary(where.path);
     if (!loaded.ok) return { usable: false, state: 'error', reason: loaded.reason, fix: null };

@@ -1,6 +1,7 @@
 import type { Probe, SourceContext } from '../types.js';
 import { probeNvidia, type NvidiaOptions } from './nvidia.js';
-import { probeNvml, type NvmlOptions, type NvmlProbeResult } from './nvml.js';
+import type { NvmlOptions, NvmlProbeResult } from './nvml.js';
+import { findNvml } from './nvml-locate.js';
 
 /**
  * NVIDIA GPUs, NVML first (energy counters, called in-process), `nvidia-smi` when NVML cannot be loaded or
@@ -15,7 +16,7 @@ export interface NvidiaGpuOptions {
 
 /** Probes NVML, and nvidia-smi only when NVML is unusable. */
 export async function probeNvidiaGpus(ctx: SourceContext, options: NvidiaGpuOptions = {}): Promise<Probe[]> {
-  const nvml = await probeNvml(ctx, options.nvml);
+  const nvml = await probeNvmlWhereFound(ctx, options.nvml ?? {});
   if (nvml.usable) return nvml.probes;
   return withNvmlReason(await probeNvidia(ctx, options.smi), nvml);
 }
@@ -42,4 +43,16 @@ export function withNvmlReason(smi: Probe[], nvml: Extract<NvmlProbeResult, { us
     reason: p.state === 'ok' ? `read through nvidia-smi, NVML not used: ${nvml.reason}${p.reason ? `; ${p.reason}` : ''}` : `${p.reason ?? p.state}; NVML: ${nvml.reason}`,
     fix: p.fix ?? nvml.fix,
   }));
+}
+
+/** NVML's code (and koffi) are loaded only where the library is: a machine without NVIDIA's driver pays nothing. */
+async function probeNvmlWhereFound(ctx: SourceContext, options: NvmlOptions): Promise<NvmlProbeResult> {
+  let chosen = options;
+  if (!options.api) {
+    const where = await findNvml(ctx.env, options.library);
+    if (!where.found) return { usable: false, state: 'absent', reason: where.reason, fix: null };
+    chosen = { ...options, library: where.path };
+  }
+  const { probeNvml } = await import('./nvml.js');
+  return probeNvml(ctx, chosen);
 }

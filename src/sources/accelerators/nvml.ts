@@ -5,7 +5,7 @@ import type { NvmlApi, NvmlDevice, NvmlValue } from './nvml-api.js';
 import { classifyNvml, NVML_ERROR_NOT_SUPPORTED, NVML_SUCCESS } from './nvml-codes.js';
 import { loadNvmlLibrary } from './nvml-koffi.js';
 import { FfiLane, type LaneResult } from '../io/ffi-lane.js';
-import { locateNvml } from './nvml-locate.js';
+import { findNvml } from './nvml-locate.js';
 
 /**
  * NVIDIA GPUs through NVML (`libnvidia-ml.so.1`), called directly: each GPU's total energy counter (mJ since the
@@ -34,8 +34,7 @@ export interface NvmlOptions {
 /** The NVML probe's outcome: its probes, or why NVML cannot be used at all (then nvidia-smi is tried). */
 export type NvmlProbeResult = { usable: true; probes: Probe[] } | { usable: false; state: Exclude<ProbeState, 'ok'>; reason: string; fix: string | null };
 
-/** The environment variable naming the library, or `off`. */
-export const NVML_LIBRARY_ENV = 'WATTBENCH_NVML_LIBRARY';
+export { NVML_LIBRARY_ENV } from './nvml-locate.js';
 
 type Failure = Extract<LaneResult<unknown>, { ok: false }>;
 
@@ -43,9 +42,7 @@ type Failure = Extract<LaneResult<unknown>, { ok: false }>;
 export async function probeNvml(ctx: SourceContext, options: NvmlOptions = {}): Promise<NvmlProbeResult> {
   let api = options.api;
   if (!api) {
-    const setting = options.library ?? ctx.env[NVML_LIBRARY_ENV];
-    if (setting === 'off') return { usable: false, state: 'absent', reason: `turned off (${NVML_LIBRARY_ENV}=off)`, fix: null };
-    const where = await locateNvml(ctx.env, setting || undefined);
+    const where = await findNvml(ctx.env, options.library);
     if (!where.found) return { usable: false, state: 'absent', reason: where.reason, fix: null };
     const loaded = await loadNvmlLibrary(where.path);
     if (!loaded.ok) return { usable: false, state: 'error', reason: loaded.reason, fix: null };

@@ -38,6 +38,8 @@ const exists = (path: string): Promise<boolean> =>
  */
 export async function locateLibrary(spec: LibrarySpec, env: NodeJS.ProcessEnv, override?: string): Promise<LibraryLocation> {
   const { soname, label, vendorDirs = [] } = spec;
+  // A bare name (`libnvidia-ml.so.1`) is left to dlopen's own search; a path must exist.
+  if (override && !override.includes('/')) return { found: true, path: override };
   if (override) return (await exists(override)) ? { found: true, path: override } : { found: false, reason: `${override} not found` };
   if (process.platform !== 'linux') return { found: false, reason: `${label} is read on Linux only (this is ${process.platform})` };
   for (const dir of (env.LD_LIBRARY_PATH ?? '').split(':').filter((d) => d !== '')) {
@@ -55,4 +57,19 @@ export async function locateLibrary(spec: LibrarySpec, env: NodeJS.ProcessEnv, o
   }
   const where = ['LD_LIBRARY_PATH', '/etc/ld.so.cache', '/usr/lib…', ...vendorDirs].join(', ');
   return { found: false, reason: `${soname} not found (${where})` };
+}
+
+/** Where a vendor library is, or why it is not used: its environment variable says `off`, or it is nowhere to be found. */
+export type LibraryChoice = { found: true; path: string } | { found: false; reason: string; off: boolean };
+
+/**
+ * The library to load: `setting` (an explicit path, or the value of the library's environment variable) names it or
+ * turns it `off`; otherwise it is looked for as `locateLibrary` does. Callers load the library's code only when it is
+ * found, so a machine without the vendor's driver pays nothing for it.
+ */
+export async function findLibrary(spec: LibrarySpec & { envVar: string }, env: NodeJS.ProcessEnv, setting: string | undefined): Promise<LibraryChoice> {
+  const chosen = setting ?? env[spec.envVar];
+  if (chosen === 'off') return { found: false, reason: `turned off (${spec.envVar}=off)`, off: true };
+  const where = await locateLibrary(spec, env, chosen || undefined);
+  return where.found ? where : { ...where, off: false };
 }
