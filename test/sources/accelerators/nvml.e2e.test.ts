@@ -48,9 +48,9 @@ describe('wattbench with NVML (built CLI)', () => {
     expect(r.code, r.stderr).toBe(0);
     const recs = JSON.parse(r.stdout) as Rec[];
     const gpus = recs.filter((x) => /^nvidia:\d+$/.test(x.id));
-    expect(gpus.map((g) => [g.id, g.state, g.kind])).toEqual([
-      ['nvidia:0', 'ok', 'counter'],
-      ['nvidia:1', 'ok', 'counter'],
+    expect(gpus.map((g) => [g.id, g.state, g.kind, g.fidelity])).toEqual([
+      ['nvidia:0', 'ok', 'counter', 'counter'],
+      ['nvidia:1', 'ok', 'counter', 'counter'],
     ]);
     expect(gpus[0]?.description).toMatch(/^NVML total energy counter \(mJ\) of GPU 0 NVIDIA H100 80GB HBM3/);
   });
