@@ -42,6 +42,8 @@ export interface SourceFlags {
   excludeSource?: string;
   meter?: string[];
   debugSource?: string;
+  nvmlLibrary?: string;
+  dcmiLibrary?: string;
 }
 
 /**
@@ -73,5 +75,7 @@ export function addSourceOptions(cmd: Command): Command {
         (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
       ),
     )
+    .option('--nvml-library <path>', 'NVIDIA NVML library to load (a path, or off; default: $WATTBENCH_NVML_LIBRARY, else as dlopen finds libnvidia-ml.so.1)')
+    .option('--dcmi-library <path>', 'Huawei Ascend DCMI library to load (a path, or off; default: $WATTBENCH_DCMI_LIBRARY, else the loader\'s and the driver\'s folders)')
     .addOption(new Option('--debug-source <script>', 'add the scripted debug source: W, or W@S,W@S,… (see README)').hideHelp());
 }

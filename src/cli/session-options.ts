@@ -37,5 +37,7 @@ export function sessionOptions(flags: SourceFlags & { interval?: number }): Sess
     ...(exclude ? { exclude } : {}),
     ...(flags.interval !== undefined ? { intervalMs: flags.interval } : {}),
     ...(debug ? { debug: { script: debug.steps } } : {}),
+    ...(flags.nvmlLibrary !== undefined ? { nvmlLibrary: flags.nvmlLibrary } : {}),
+    ...(flags.dcmiLibrary !== undefined ? { dcmiLibrary: flags.dcmiLibrary } : {}),
   };
 }

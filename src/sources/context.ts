@@ -29,6 +29,10 @@ export interface DiscoverOptions {
    * @deprecated give them in `meters` as `{ type: 'redfish', url, insecure }`.
    */
   redfish?: RedfishOptions[];
+  /** Where NVML is (`--nvml-library PATH`, or `off`); default `$WATTBENCH_NVML_LIBRARY`, else where the loader finds it. */
+  nvmlLibrary?: string;
+  /** Where DCMI is (`--dcmi-library PATH`, or `off`); default `$WATTBENCH_DCMI_LIBRARY`, else the loader's and the driver's folders. */
+  dcmiLibrary?: string;
   /** The scripted debug source (`--debug-source`), for tests and demonstrations; absent by default. */
   debug?: DebugOptions;
   /** Time of the sources that keep their own (the estimate, the debug source); default the system clock. */

@@ -83,10 +83,10 @@ export const PROVIDERS: readonly Provider[] = [
   { family: 'system', id: 'hwmon', probe: (ctx) => probeHwmon(ctx) },
   { family: 'system', id: 'battery', probe: (ctx) => probeBattery(ctx) },
   // NVML's energy counters first; nvidia-smi when the library cannot be loaded or initialised.
-  { family: 'accelerators', id: 'nvidia', probe: (ctx) => probeNvidiaGpus(ctx) },
+  { family: 'accelerators', id: 'nvidia', probe: (ctx, f) => probeNvidiaGpus(ctx, f.options.nvmlLibrary !== undefined ? { nvml: { library: f.options.nvmlLibrary } } : {}) },
   { family: 'accelerators', id: 'amd', probe: (ctx) => probeAmdGpu(ctx) },
   // DCMI's power in-process first; npu-smi when the library cannot be loaded or initialised.
-  { family: 'accelerators', id: 'npu', probe: (ctx) => probeAscendNpus(ctx) },
+  { family: 'accelerators', id: 'npu', probe: (ctx, f) => probeAscendNpus(ctx, f.options.dcmiLibrary !== undefined ? { dcmi: { library: f.options.dcmiLibrary } } : {}) },
   { family: 'bmc', id: 'ipmi', probe: (ctx) => probeIpmi(ctx) },
   { family: 'meters', id: 'meters', probe: (ctx, f) => probeMeters(ctx, metersOfFamily(metersOf(f.options), 'meters')) },
   // BMCs named with --meter (redfish=): bmc sources, listed after the plugs and commands.

@@ -69,7 +69,7 @@ export type LibraryChoice = { found: true; path: string } | { found: false; reas
  */
 export async function findLibrary(spec: LibrarySpec & { envVar: string }, env: NodeJS.ProcessEnv, setting: string | undefined): Promise<LibraryChoice> {
   const chosen = setting ?? env[spec.envVar];
-  if (chosen === 'off') return { found: false, reason: `turned off (${spec.envVar}=off)`, off: true };
+  if (chosen === 'off') return { found: false, reason: `turned off (${setting === undefined ? `${spec.envVar}=off` : 'its library option is off'})`, off: true };
   const where = await locateLibrary(spec, env, chosen || undefined);
   return where.found ? where : { ...where, off: false };
 }

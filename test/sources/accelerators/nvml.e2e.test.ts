@@ -86,4 +86,27 @@ describe('wattbench with NVML (built CLI)', () => {
       await tools.cleanup();
     }
   });
+
+  it.skipIf(skip)(title('--nvml-library names the library, and wins over $WATTBENCH_NVML_LIBRARY'), async () => {
+    // The sandbox sets WATTBENCH_NVML_LIBRARY=off: the flag is what turns NVML on here.
+    const env = sandboxEnv([], { FAKE_NVML_POWER_W: '180,30' });
+    const r = await runCli(['sources', '--json', '--nvml-library', lib!.path], { env, cwd: work });
+    expect(r.code, r.stderr).toBe(0);
+    const gpus = (JSON.parse(r.stdout) as Rec[]).filter((x) => /^nvidia:\d+$/.test(x.id));
+    expect(gpus.map((g) => [g.id, g.state, g.kind])).toEqual([
+      ['nvidia:0', 'ok', 'counter'],
+      ['nvidia:1', 'ok', 'counter'],
+    ]);
+  });
+
+  it('--nvml-library off falls back to nvidia-smi and says so', async () => {
+    const tools = await fakeTools(['nvidia-smi'], { WATTBENCH_NVML_LIBRARY: join(work, 'no-such-libnvidia-ml.so.1') });
+    try {
+      const r = await runCli(['sources', '--json', '--nvml-library', 'off'], { env: tools.env, cwd: work });
+      const g0 = (JSON.parse(r.stdout) as Rec[]).find((x) => x.id === 'nvidia:0');
+      expect(g0).toMatchObject({ state: 'ok', kind: 'gauge', reason: 'read through nvidia-smi, NVML not used: turned off (its library option is off)' });
+    } finally {
+      await tools.cleanup();
+    }
+  });
 });
