@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { probeDcmi, type DcmiOptions } from '../../../src/sources/accelerators/dcmi.js';
 import { sourceContext } from '../../../src/sources/discover.js';
 import type { Probe } from '../../../src/sources/types.js';
+import { ScopedEnv } from '../../helpers/scoped-env.js';
 import { buildFakeDcmi, C_COMPILER, NO_COMPILER } from '../../fixtures/dcmi/build.js';
 
 /**
@@ -18,21 +19,13 @@ beforeAll(async () => {
 afterAll(async () => lib?.cleanup());
 
 let open: Probe[] = [];
-const saved: Record<string, string | undefined> = {};
-function fakeEnv(vars: Record<string, string>): void {
-  for (const [k, v] of Object.entries(vars)) {
-    if (!(k in saved)) saved[k] = process.env[k];
-    process.env[k] = v;
-  }
-}
+const scoped = new ScopedEnv();
+/** Sets the fake's environment for one test. */
+const fakeEnv = (vars: Record<string, string>): void => scoped.set(vars);
 afterEach(async () => {
   await Promise.all(open.map((p) => p.source?.close?.()));
   open = [];
-  for (const [k, v] of Object.entries(saved)) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-    delete saved[k];
-  }
+  scoped.restore();
 });
 
 async function probe(options: DcmiOptions = {}) {
