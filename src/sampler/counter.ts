@@ -41,7 +41,8 @@ export function counterDelta(prev: number | null, next: number, dtS: number, lim
   const plausible = (raw: number): boolean =>
     dtS > 0 ? (raw * limits.joulesPerUnit) / dtS <= limits.maxPlausiblePowerW : raw === 0;
   if (next >= prev) {
-    const delta = next - prev;
+    // max() turns the -0 of a read of -0 after 0 into 0: no negative zero leaves the counter arithmetic.
+    const delta = Math.max(0, next - prev);
     return plausible(delta)
       ? { state: 'delta', delta }
       : { state: 'reset', reason: `jump of ${delta} in ${dtS.toFixed(3)} s ${implied(delta, dtS, limits)}` };

@@ -92,6 +92,9 @@ export function integrateCounter(info: SourceInfo, records: Rec[], durationS?: n
   let raw = 0;
   let wraps = 0;
   let droppedS = 0;
+  // The measured time is summed, not taken as the span less what was dropped: that difference can be a rounding
+  // residue (1e-16 s) when every interval was a reset, which would turn "unknown" into 0 J.
+  let measuredS = 0;
   const resets: string[] = [];
   const t0 = (used[0] as { tS: number }).tS;
   const series: Array<[number, number]> = [];
@@ -101,6 +104,7 @@ export function integrateCounter(info: SourceInfo, records: Rec[], durationS?: n
     const d = counterDelta(a.value, b.value, b.tS - a.tS, limits);
     if (d.state === 'delta' || d.state === 'wrapped') {
       raw += d.delta;
+      measuredS += b.tS - a.tS;
       if (b.tS > a.tS) series.push([roundTo((a.tS + b.tS) / 2 - t0, 3), roundTo((d.delta * limits.joulesPerUnit) / (b.tS - a.tS), 4)]);
     }
     if (d.state === 'wrapped') wraps += 1;
@@ -126,13 +130,13 @@ export function integrateCounter(info: SourceInfo, records: Rec[], durationS?: n
     );
   }
   base.warnings.push(...coverageWarning(records, used, info.id));
-  if (!(spanS - droppedS > 0)) {
+  if (!(measuredS > 0)) {
     // No measured time is left (reads at one instant, or every interval reset): the window's energy is unknown, not 0 J.
     base.reason = `no two readings of ${info.id} at different times in the window (it updates too slowly for a window this short, or every interval was dropped)`;
     return base;
   }
   base.energyJ = raw * limits.joulesPerUnit;
-  base.powerW = base.energyJ / (spanS - droppedS);
+  base.powerW = base.energyJ / measuredS;
   return base;
 }
 

@@ -34,3 +34,11 @@ describe('counterDelta', () => {
     expect(counterDelta(1, Number.NaN, 0.1, rapl).state).toBe('reset');
   });
 });
+
+describe('counterDelta and negative zero', () => {
+  it('gives +0, never -0, for a read of -0 after 0', () => {
+    const d = counterDelta(0, -0, 0, { maxRange: null, joulesPerUnit: 1, maxPlausiblePowerW: 1 });
+    expect(d).toEqual({ state: 'delta', delta: 0 });
+    expect(Object.is((d as { delta: number }).delta, 0)).toBe(true);
+  });
+});

@@ -142,3 +142,19 @@ describe('windows shorter than a sensor update', () => {
     expect(alignToDuration(g, 2).energyJ).toBe(240);
   });
 });
+
+describe('a counter whose every interval is a reset', () => {
+  it('has unknown energy even when the dropped time and the span differ by a rounding residue (found by a property test)', () => {
+    const info: SourceInfo = { id: 'w', kind: 'counter', scope: 'system-wall', quality: 'measured', description: '', joulesPerUnit: 1, maxRange: null };
+    // 0.6330342357366031 + (1.6832069333536144 - 0.6330342357366031) is not exactly 1.6832069333536144 in floating point.
+    const w = integrateCounter(info, [
+      { tS: 0, value: 2 },
+      { tS: 0.6330342357366031, value: 1 },
+      { tS: 0.8830342357366031, value: null, reason: 'EIO' },
+      { tS: 1.6832069333536144, value: 0 },
+    ]);
+    expect(w.energyJ).toBeNull();
+    expect(w.powerW).toBeNull();
+    expect(w.reason).toMatch(/every interval was dropped/);
+  });
+});
