@@ -1,5 +1,6 @@
 import { weakestFidelity, type Fidelity, type SourceInfo } from '../sources/types.js';
 import { systemClock, type Clock } from '../clock.js';
+import { DEBUG_SOURCE_ID } from '../sources/debug/debug.js';
 import { alignToDuration, integrate, type SourceWindow } from './integrate.js';
 import type { Mark, Sampler } from './sampler.js';
 import { totalRule, type TotalRule } from './total.js';
@@ -73,8 +74,8 @@ export class WindowMeter {
   }
 }
 
-/** True for the debug source's ids, whose power follows a script (DEBUG_SOURCE_PREFIX in sources/debug). */
-const isScripted = (id: string): boolean => id.startsWith('debug:');
+/** True for the debug source, whose power follows a script. */
+const isScripted = (id: string): boolean => id === DEBUG_SOURCE_ID;
 
 function measurementOf(
   startedAt: string,

@@ -1,6 +1,14 @@
 import type { Probe, SourceContext } from '../types.js';
 import type { DcmiOptions, DcmiProbeResult } from './dcmi.js';
 import { findDcmi } from './dcmi-locate.js';
+import { withLibraryReason, type LibraryFirst } from './library-first.js';
+
+const ASCEND: LibraryFirst = {
+  library: 'DCMI',
+  tool: 'npu-smi',
+  info: { id: 'npu', kind: 'gauge', scope: 'npu', quality: 'measured', description: 'Ascend NPUs through DCMI (libdcmi.so)' },
+  nothingUsable: 'no usable NPU',
+};
 import { probeNpu, type NpuOptions } from './npu-smi.js';
 
 /**
@@ -21,28 +29,9 @@ export async function probeAscendNpus(ctx: SourceContext, options: AscendNpuOpti
   return withDcmiReason(await probeNpu(ctx, options.smi), dcmi);
 }
 
-/**
- * npu-smi's probes, each saying why DCMI was not used. When npu-smi has nothing usable either and DCMI was there but
- * failed, DCMI's diagnosis (its state and fix) is the one shown: it names the cause more exactly.
- */
+/** npu-smi's probes, each saying why DCMI was not used (see `withLibraryReason`). */
 export function withDcmiReason(smi: Probe[], dcmi: Extract<DcmiProbeResult, { usable: false }>): Probe[] {
-  const usable = smi.some((p) => p.state === 'ok');
-  if (!usable && dcmi.state !== 'absent') {
-    const smiReason = smi.map((p) => p.reason).find((r) => r) ?? 'no usable NPU';
-    return [
-      {
-        info: { id: 'npu', kind: 'gauge', scope: 'npu', quality: 'measured', description: 'Ascend NPUs through DCMI (libdcmi.so)' },
-        state: dcmi.state,
-        reason: `DCMI: ${dcmi.reason}; npu-smi: ${smiReason}`,
-        fix: dcmi.fix ?? smi.find((p) => p.fix)?.fix ?? null,
-      },
-    ];
-  }
-  return smi.map((p) => ({
-    ...p,
-    reason: p.state === 'ok' ? `read through npu-smi, DCMI not used: ${dcmi.reason}${p.reason ? `; ${p.reason}` : ''}` : `${p.reason ?? p.state}; DCMI: ${dcmi.reason}`,
-    fix: p.fix ?? dcmi.fix,
-  }));
+  return withLibraryReason(ASCEND, smi, dcmi);
 }
 
 /** DCMI's code (and koffi) are loaded only where the library is: a machine without the Ascend driver pays nothing. */

@@ -1,6 +1,7 @@
 import { systemClock, type Clock } from '../../clock.js';
 import { FfiLane, type LaneResult } from '../io/ffi-lane.js';
 import { SharedPoller } from '../io/poller.js';
+import type { LibraryProbeResult } from './library-first.js';
 import type { GaugeSource, Probe, ProbeState, ReadResult, SourceContext, SourceInfo, TemperatureSource, UtilizationSource } from '../types.js';
 import { DCMI_UTILIZATION_AICORE, type DcmiApi, type DcmiValue } from './dcmi-api.js';
 import { classifyDcmi, DCMI_OK } from './dcmi-codes.js';
@@ -34,7 +35,7 @@ export interface DcmiOptions {
 }
 
 /** The DCMI probe's outcome: its probes, or why DCMI cannot be used at all (then npu-smi is tried). */
-export type DcmiProbeResult = { usable: true; probes: Probe[] } | { usable: false; state: Exclude<ProbeState, 'ok'>; reason: string; fix: string | null };
+export type DcmiProbeResult = LibraryProbeResult;
 
 export { DCMI_DIRS, DCMI_LIBRARY_ENV, DCMI_SONAME } from './dcmi-locate.js';
 

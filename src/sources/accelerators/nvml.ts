@@ -1,5 +1,6 @@
 import { systemClock, type Clock } from '../../clock.js';
 import { Lease } from '../io/lease.js';
+import type { LibraryProbeResult } from './library-first.js';
 import type { CounterSource, FrequencySource, GaugeSource, Probe, ProbeState, ReadResult, SourceContext, SourceInfo, TemperatureSource, UtilizationSource } from '../types.js';
 import type { NvmlApi, NvmlDevice, NvmlValue } from './nvml-api.js';
 import { classifyNvml, NVML_ERROR_NOT_SUPPORTED, NVML_SUCCESS } from './nvml-codes.js';
@@ -32,7 +33,7 @@ export interface NvmlOptions {
 }
 
 /** The NVML probe's outcome: its probes, or why NVML cannot be used at all (then nvidia-smi is tried). */
-export type NvmlProbeResult = { usable: true; probes: Probe[] } | { usable: false; state: Exclude<ProbeState, 'ok'>; reason: string; fix: string | null };
+export type NvmlProbeResult = LibraryProbeResult;
 
 export { NVML_LIBRARY_ENV } from './nvml-locate.js';
 
