@@ -26,6 +26,9 @@ export function spawnFailure(file: string, err: NodeJS.ErrnoException): { reason
   return { reason: `${file} could not start: ${err.code ?? err.message}`, state: 'error' };
 }
 
+/** Tools found on a PATH (`PATH\0name`); a tool that disappears later fails its spawn as before. */
+const foundOnPath = new Set<string>();
+
 /**
  * Whether a file of that name is in any folder of `PATH` (or at that path, for a name with a slash). Probing asks for
  * a dozen vendor tools most machines lack, and a spawn that fails still forks this process first (milliseconds
@@ -34,12 +37,16 @@ export function spawnFailure(file: string, err: NodeJS.ErrnoException): { reason
 export async function onPath(file: string, env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
   // Windows adds PATHEXT to the name, and without PATH the system's default path applies: the spawn decides there.
   if (process.platform === 'win32' || env.PATH === undefined) return true;
+  const key = `${env.PATH}\0${file}`;
+  // A tool polled while measuring (npu-smi, ipmitool, amd-smi) was found when probed: it is not looked up again.
+  if (foundOnPath.has(key)) return true;
   const isFile = (path: string): Promise<boolean> => stat(path).then((s) => s.isFile(), () => false);
-  if (file.includes('/')) return isFile(file);
   const dirs = (env.PATH ?? '').split(delimiter).filter(Boolean);
-  const found = await Promise.all(dirs.map((dir) => isFile(join(dir, file))));
-  return found.includes(true);
+  const found = file.includes('/') ? await isFile(file) : (await Promise.all(dirs.map((dir) => isFile(join(dir, file))))).includes(true);
+  if (found) foundOnPath.add(key);
+  return found;
 }
+
 
 /** Runs `file args` once and collects its output; a timeout kills it (SIGKILL) and says so. */
 export async function runTool(file: string, args: string[], options: ToolOptions): Promise<ToolResult> {
