@@ -47,7 +47,6 @@ export async function onPath(file: string, env: NodeJS.ProcessEnv = process.env)
   return found;
 }
 
-
 /** Runs `file args` once and collects its output; a timeout kills it (SIGKILL) and says so. */
 export async function runTool(file: string, args: string[], options: ToolOptions): Promise<ToolResult> {
   if (!(await onPath(file, options.env ?? process.env))) return { ok: false, ...spawnFailure(file, Object.assign(new Error(`spawn ${file} ENOENT`), { code: 'ENOENT' })) };
