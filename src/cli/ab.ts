@@ -83,14 +83,11 @@ export async function abAction(args: string[], flags: AbFlags, io: Io, env: Node
   const groupB = armGroup(run, windows.B);
   let verdict: AbVerdict = { entries: [], calibrations: [], notes: [] };
   let verdictError: unknown = null;
-  if (!failure && groupA && groupB && groupA.workUnit !== groupB.workUnit) {
-    // Work each command reported in $WATTBENCH_WORK_FILE: tokens against runs (or images) is no comparison.
-    verdictError = new UsageError(`command A counts its work in ${groupA.workUnit}, command B in ${groupB.workUnit} ($WATTBENCH_WORK_FILE): work in different units is not compared`);
-  } else if (!failure && groupA && groupB) {
+  if (!failure && groupA && groupB) {
     try {
       verdict = abVerdict({ A: groupA, B: groupB }, gate, { aa, label: aa ? `${a.join(' ')} (A/A)` : 'B vs A', seed });
     } catch (err) {
-      // What was measured is written before the error is reported (e.g. --metric energy without energy).
+      // What was measured is written before the error is reported (e.g. --metric energy without energy, work in two units).
       verdictError = err;
     }
   }

@@ -1,3 +1,4 @@
+import { UsageError } from '../errors.js';
 import type { Arm } from '../runner/ab-plan.js';
 import type { RunResult, Window } from '../runner/types.js';
 import { GroupAccumulator, type GroupSamples, readResults } from '../results/read.js';
@@ -31,6 +32,10 @@ export function abVerdict(
   gate: CheckOptions,
   options: { aa: boolean; label: string; seed: number },
 ): AbVerdict {
+  if (groups.A.workUnit !== groups.B.workUnit) {
+    // Work each command reported in $WATTBENCH_WORK_FILE: tokens against runs (or images) is no comparison.
+    throw new UsageError(`command A counts its work in ${groups.A.workUnit}, command B in ${groups.B.workUnit} ($WATTBENCH_WORK_FILE): work in different units is not compared`);
+  }
   // Each arm's rows must be of one energy quality; B is the current build, A the baseline.
   groupQuality(groups.A);
   groupQuality(groups.B);

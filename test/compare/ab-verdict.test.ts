@@ -102,3 +102,13 @@ describe('ab verdict from windows', () => {
     expect(() => abVerdict({ A: armGroup(run, a)!, B: armGroup(run, b)! }, {}, { aa: false, label: 'B vs A', seed: 1 })).toThrow();
   });
 });
+
+describe('abVerdict across work units', () => {
+  it('refuses to compare commands that count their work in different units', () => {
+    const a = windows('A', 4, 1);
+    const b = windows('B', 4, 1).map((w) => ({ ...w, work: 4096, workUnit: 'tokens' }));
+    expect(() => abVerdict({ A: armGroup(run, a)!, B: armGroup(run, b)! }, {}, { aa: false, label: 'B vs A', seed: 1 })).toThrow(
+      'command A counts its work in run, command B in tokens ($WATTBENCH_WORK_FILE): work in different units is not compared',
+    );
+  });
+});
